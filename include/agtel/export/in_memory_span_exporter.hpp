@@ -1,0 +1,48 @@
+// Keeps exported spans in memory, for tests and for programs that inspect their own
+// telemetry. Bounded: past `capacity` spans the oldest are discarded and counted.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "agtel/export/span_exporter.hpp"
+
+namespace agtel::exporter {
+
+// The storage, shared between the exporter (owned by a processor) and the test that reads it.
+class in_memory_span_store {
+ public:
+  explicit in_memory_span_store(size_t capacity = 100'000) : capacity_(capacity) {}
+
+  // A snapshot of the spans exported so far, in export order.
+  std::vector<trace::span_ptr> spans() const;
+  size_t size() const;
+  size_t discarded() const;
+  void clear();
+
+  void add(std::span<const trace::span_ptr> batch);
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<trace::span_ptr> spans_;
+  size_t capacity_;
+  size_t discarded_ = 0;
+};
+
+class in_memory_span_exporter final : public span_exporter {
+ public:
+  explicit in_memory_span_exporter(std::shared_ptr<in_memory_span_store> store)
+      : store_(std::move(store)) {}
+
+  export_result export_spans(std::span<const trace::span_ptr> batch,
+                             steady_time deadline) noexcept override;
+  sdk_result shutdown(steady_time deadline) noexcept override;
+
+ private:
+  std::shared_ptr<in_memory_span_store> store_;
+  bool shut_down_ = false;
+};
+
+}  // namespace agtel::exporter
