@@ -68,7 +68,9 @@ class span_data {
 
  private:
   friend class span_ptr;
+  friend struct span_pool_access;
   std::atomic<uint32_t> refs_{0};
+  uint8_t home_ = 0;  // the pool stripe it returns to (see span_pool.cpp)
 };
 
 // A counted reference to pooled span data. Thread-safe to copy and drop from any thread.

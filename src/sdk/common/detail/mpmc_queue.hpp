@@ -12,6 +12,7 @@
 // does not matter to the consumers here (each span carries its own timestamps).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstddef>
@@ -106,13 +107,15 @@ class sharded_queue {
   }
 
   // Pushes to the calling thread's home shard, else to the first other shard with room.
-  // Returns the home shard's fill after a successful push, or 0 when every shard is full.
+  // Returns 0 when every shard is full (the value was not taken); otherwise the fill of
+  // the shard it went to, at least 1 (the consumer may already have drained it, value
+  // included, by the time the fill is read).
   size_t try_push(T value) noexcept {
     const size_t n = shards_.size();
     const size_t home = n == 1 ? 0 : this_thread_shard_hint() % n;
     for (size_t i = 0; i < n; ++i) {
       shard& s = *shards_[(home + i) % n];
-      if (s.queue.try_push(value)) return s.queue.approx_size();
+      if (s.queue.try_push(value)) return std::max<size_t>(1, s.queue.approx_size());
     }
     return 0;
   }
