@@ -4,20 +4,10 @@
 #include <sys/random.h>
 
 #include <chrono>
-#include <cstring>
 #include <mutex>
 
 namespace agtel::trace::detail {
 namespace {
-
-struct xoshiro256pp {
-  uint64_t s[4];
-  bool seeded;
-};
-
-thread_local xoshiro256pp rng{{0, 0, 0, 0}, false};
-
-uint64_t rotl(uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
 
 uint64_t splitmix64(uint64_t& x) noexcept {
   uint64_t z = (x += 0x9e3779b97f4a7c15u);
@@ -42,49 +32,15 @@ void seed(xoshiro256pp& g) noexcept {
 }
 
 // In the child, only the forking thread exists: reseed its generator (the others are gone).
-void reseed_after_fork() noexcept { seed(rng); }
+void reseed_after_fork() noexcept { seed(rng_state); }
 
 std::once_flag atfork_once;
 
 }  // namespace
 
-uint64_t random_u64() noexcept {
-  xoshiro256pp& g = rng;
-  if (!g.seeded) [[unlikely]] {
-    std::call_once(atfork_once, [] { pthread_atfork(nullptr, nullptr, reseed_after_fork); });
-    seed(g);
-  }
-  uint64_t* s = g.s;
-  const uint64_t result = rotl(s[0] + s[3], 23) + s[0];
-  const uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
-}
-
-trace_id random_trace_id() noexcept {
-  std::array<uint8_t, 16> b;
-  uint64_t hi, lo;
-  do {
-    hi = random_u64();
-    lo = random_u64();
-  } while ((hi | lo) == 0);
-  std::memcpy(b.data(), &hi, 8);
-  std::memcpy(b.data() + 8, &lo, 8);
-  return trace_id(b);
-}
-
-span_id random_span_id() noexcept {
-  std::array<uint8_t, 8> b;
-  uint64_t v;
-  do v = random_u64();
-  while (v == 0);
-  std::memcpy(b.data(), &v, 8);
-  return span_id(b);
+void seed_this_thread() noexcept {
+  std::call_once(atfork_once, [] { pthread_atfork(nullptr, nullptr, reseed_after_fork); });
+  seed(rng_state);
 }
 
 }  // namespace agtel::trace::detail
