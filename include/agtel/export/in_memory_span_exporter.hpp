@@ -2,9 +2,11 @@
 // telemetry. Bounded: past `capacity` spans the oldest are discarded and counted.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "agtel/export/span_exporter.hpp"
@@ -12,6 +14,7 @@
 namespace agtel::exporter {
 
 // The storage, shared between the exporter (owned by a processor) and the test that reads it.
+// Thread-safe.
 class in_memory_span_store {
  public:
   explicit in_memory_span_store(size_t capacity = 100'000) : capacity_(capacity) {}
@@ -22,6 +25,7 @@ class in_memory_span_store {
   size_t discarded() const;
   void clear();
 
+  // Appends `batch`; past `capacity` the oldest spans are discarded and counted.
   void add(std::span<const trace::span_ptr> batch);
 
  private:
@@ -31,6 +35,7 @@ class in_memory_span_store {
   size_t discarded_ = 0;
 };
 
+// Adds every batch to the store. After shutdown (or without a store) exports fail.
 class in_memory_span_exporter final : public span_exporter {
  public:
   explicit in_memory_span_exporter(std::shared_ptr<in_memory_span_store> store)
@@ -42,7 +47,7 @@ class in_memory_span_exporter final : public span_exporter {
 
  private:
   std::shared_ptr<in_memory_span_store> store_;
-  bool shut_down_ = false;
+  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace agtel::exporter

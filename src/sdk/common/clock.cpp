@@ -1,11 +1,14 @@
 // now_ns(): a TSC clock anchored to CLOCK_REALTIME.
 //
-// The anchor (tsc0, ns0, ns-per-tick as 32.32 fixed point) sits behind a seqlock: readers
+// For its first 10 ms the clock is CLOCK_REALTIME while it measures the TSC rate; then
+// the anchor (tsc0, ns0, ns-per-tick as 32.32 fixed point) sits behind a seqlock: readers
 // take two loads of the sequence and three of the anchor, never a lock. The first reader
 // that finds the anchor older than one second renews it: it measures the TSC rate over the
-// whole time since the first anchor (so the rate estimate keeps improving) and re-bases
-// on a fresh CLOCK_REALTIME reading. Without an invariant TSC (or off x86-64), it is plain
-// CLOCK_REALTIME.
+// whole time since the first sample (so the estimate keeps improving) and re-bases on a
+// fresh CLOCK_REALTIME reading. Each (TSC, wall clock) sample is the tightest of 8
+// brackets, so a preemption between the reads cannot skew it. Without an invariant TSC
+// (or off x86-64), and if the wall clock ever steps back past the first sample, it is
+// plain CLOCK_REALTIME.
 #include "agtel/common/time.hpp"
 
 #include <atomic>
@@ -37,57 +40,75 @@ bool invariant_tsc() noexcept {
 }
 
 struct tsc_clock {
+  enum phase : int { calibrating, ready, unusable };
+
+  std::atomic<int> state{calibrating};
   std::atomic<uint64_t> seq{0};  // odd while the anchor is being written
   std::atomic<uint64_t> tsc0{0}, ns0{0}, mult{0};  // ns = ns0 + (tsc - tsc0) * mult >> 32
   std::atomic<uint64_t> renew_after{0};            // tsc at which the anchor is renewed
-  uint64_t first_tsc = 0, first_ns = 0;            // the calibration base (written under seq)
-  bool usable = false;
+  uint64_t first_tsc = 0, first_ns = 0;            // the rate is measured from here
 
-  tsc_clock() noexcept {
-    usable = invariant_tsc();
-    if (!usable) return;
-    // Initial rate over ~200 us: coarse (good to ~0.1%), refined at every renewal.
-    first_tsc = __rdtsc();
-    first_ns = realtime_ns();
-    uint64_t t, n;
-    do {
-      t = __rdtsc();
-      n = realtime_ns();
-    } while (n - first_ns < 200'000);
-    store(t, n, rate(t - first_tsc, n - first_ns));
+  struct sample_pair {
+    uint64_t tsc, ns;
+  };
+
+  // A (tsc, wall clock) pair read as close together as possible: the best of 8 brackets,
+  // so a preemption between the two reads does not skew the calibration.
+  static sample_pair sample() noexcept {
+    sample_pair best{0, 0};
+    uint64_t best_width = UINT64_MAX;
+    for (int i = 0; i < 8; ++i) {
+      uint64_t t1 = __rdtsc();
+      uint64_t n = realtime_ns();
+      uint64_t t2 = __rdtsc();
+      if (t2 >= t1 && t2 - t1 < best_width) {
+        best_width = t2 - t1;
+        best = {t1 + (t2 - t1) / 2, n};
+      }
+    }
+    return best;
   }
 
-  static uint64_t rate(uint64_t ticks, uint64_t ns) noexcept {
-    return ticks ? static_cast<uint64_t>((static_cast<u128>(ns) << 32) / ticks) : 0;
+  tsc_clock() noexcept {
+    if (!invariant_tsc()) {
+      state.store(unusable);
+      return;
+    }
+    sample_pair p = sample();
+    first_tsc = p.tsc;
+    first_ns = p.ns;
   }
 
   static uint64_t one_second_after(uint64_t t, uint64_t m) noexcept {
     return t + (m ? (uint64_t{1'000'000'000} << 32) / m : 0);
   }
 
-  void store(uint64_t t, uint64_t n, uint64_t m) noexcept {
-    seq.fetch_add(1, std::memory_order_acq_rel);
-    tsc0.store(t, std::memory_order_relaxed);
-    ns0.store(n, std::memory_order_relaxed);
-    mult.store(m, std::memory_order_relaxed);
-    renew_after.store(one_second_after(t, m), std::memory_order_relaxed);
-    seq.fetch_add(1, std::memory_order_release);
-  }
-
-  void renew() noexcept {
+  // Measures the rate over everything since the first sample and re-bases on a fresh
+  // sample. One thread at a time (the others keep reading the old anchor or spin briefly).
+  void reanchor() noexcept {
     uint64_t s = seq.load(std::memory_order_relaxed);
-    if (s & 1 || !seq.compare_exchange_strong(s, s + 1, std::memory_order_acquire)) return;  // someone else is renewing
-    uint64_t t = __rdtsc();
-    uint64_t n = realtime_ns();
-    uint64_t m = n > first_ns ? rate(t - first_tsc, n - first_ns) : mult.load(std::memory_order_relaxed);
-    tsc0.store(t, std::memory_order_relaxed);
-    ns0.store(n, std::memory_order_relaxed);
-    mult.store(m, std::memory_order_relaxed);
-    renew_after.store(one_second_after(t, m), std::memory_order_relaxed);
+    if (s & 1 || !seq.compare_exchange_strong(s, s + 1, std::memory_order_acquire)) return;
+    sample_pair p = sample();
+    if (p.tsc > first_tsc && p.ns > first_ns) {
+      uint64_t m = static_cast<uint64_t>((static_cast<u128>(p.ns - first_ns) << 32) / (p.tsc - first_tsc));
+      tsc0.store(p.tsc, std::memory_order_relaxed);
+      ns0.store(p.ns, std::memory_order_relaxed);
+      mult.store(m, std::memory_order_relaxed);
+      renew_after.store(one_second_after(p.tsc, m), std::memory_order_relaxed);
+      state.store(ready, std::memory_order_release);
+    } else {
+      state.store(unusable, std::memory_order_release);  // the wall clock went back a lot, or no TSC progress
+    }
     seq.store(s + 2, std::memory_order_release);
   }
 
   timestamp_ns now() noexcept {
+    if (state.load(std::memory_order_acquire) != ready) [[unlikely]] {
+      // Until 10 ms have passed there is no rate good enough: read the wall clock.
+      uint64_t n = realtime_ns();
+      if (state.load(std::memory_order_relaxed) == calibrating && n - first_ns >= 10'000'000) reanchor();
+      return n;
+    }
     for (;;) {
       uint64_t s = seq.load(std::memory_order_acquire);
       uint64_t t0 = tsc0.load(std::memory_order_relaxed);
@@ -97,7 +118,8 @@ struct tsc_clock {
       if (s & 1 || seq.load(std::memory_order_relaxed) != s) continue;
       uint64_t t = __rdtsc();
       if (t >= renew_after.load(std::memory_order_relaxed)) [[unlikely]] {
-        renew();
+        reanchor();
+        if (state.load(std::memory_order_acquire) != ready) return realtime_ns();
         continue;
       }
       uint64_t delta = t > t0 ? t - t0 : 0;
@@ -115,7 +137,7 @@ tsc_clock& clock_instance() noexcept {
 
 timestamp_ns now_ns() noexcept {
   static tsc_clock& c = clock_instance();
-  return c.usable ? c.now() : realtime_ns();
+  return c.now();
 }
 #else
 timestamp_ns now_ns() noexcept { return realtime_ns(); }
