@@ -7,9 +7,9 @@
 // with a single write(2), so lines from several threads never interleave. Repeats are rate
 // limited per component: at most 10 messages per component in a 10 second window; the
 // rest are counted, and the component's next message after the window ends is preceded by
-// one "N messages suppressed" line. The minimum level comes from OTEL_LOG_LEVEL
-// (debug|info|warn|error|none, case-insensitive; default info; an unknown value is
-// reported once and means info) unless set_diagnostic_level was called.
+// one "N messages suppressed" line (the stderr handler also writes that line at exit). The minimum
+// level comes from OTEL_LOG_LEVEL (debug|info|warn|error|none, case-insensitive; default info; an
+// unknown value is reported once and means info) unless set_diagnostic_level was called.
 //
 // Every function here is thread-safe and noexcept.
 #pragma once

@@ -1,0 +1,355 @@
+// The configuration's shared parts: value parsers, the numeric settings table, names, and
+// load_config (the defaults -> file -> environment chain).
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "config/config_internal.hpp"
+
+namespace agtel {
+namespace config_detail {
+
+namespace {
+
+using kind = numeric_setting::kind;
+using std::chrono::milliseconds;
+
+constexpr uint64_t max_spans = 1 << 20;
+
+uint64_t ms(milliseconds d) {
+  return static_cast<uint64_t>(d.count());
+}
+milliseconds to_ms(uint64_t v) {
+  return milliseconds(static_cast<milliseconds::rep>(v));
+}
+
+// Length of the UTF-8 sequence starting at s[i], or 0 if it is not valid UTF-8 (overlong
+// forms, surrogates and code points past U+10FFFF are invalid, as in RFC 3629).
+size_t utf8_sequence(std::string_view s, size_t i) noexcept {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  uint32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = cp << 6 | (b(i + k) & 0x3F);
+  }
+  static constexpr uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min_for_length[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string printable(std::string_view s, size_t max_bytes) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  size_t i = 0;
+  while (i < s.size() && i < max_bytes) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = utf8_sequence(s, i);
+    if (n == 0 || c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+      ++i;
+    } else if (i + n > max_bytes) {
+      break;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  if (i < s.size()) out += "...";
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool valid_utf8(std::string_view s) noexcept {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = utf8_sequence(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::optional<uint64_t> parse_uint(std::string_view s) noexcept {
+  if (s.empty()) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string format_ratio(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  // Prefer the shortest form that reads back as the same value ("0.25", not "0.2500...01").
+  for (int precision = 1; precision < 17; ++precision) {
+    char shorter[32];
+    std::snprintf(shorter, sizeof shorter, "%.*g", precision, v);
+    if (std::strtod(shorter, nullptr) == v) return shorter;
+  }
+  return buf;
+}
+
+std::optional<double> parse_probability(std::string_view s) noexcept {
+  if (s.empty()) return std::nullopt;
+  // Plain decimal notation only: from_chars would also take "inf", "nan" and hex floats.
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+'))
+      return std::nullopt;
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  if (v < 0.0 || v > 1.0) return std::nullopt;
+  return v;
+}
+
+std::optional<sdk_config::sampler_kind> parse_sampler(std::string_view s) noexcept {
+  using k = sdk_config::sampler_kind;
+  for (k v : {k::always_on, k::always_off, k::traceidratio, k::parentbased_always_on,
+              k::parentbased_always_off, k::parentbased_traceidratio})
+    if (iequals(s, to_string(v))) return v;
+  return std::nullopt;
+}
+
+std::optional<sdk_config::exporter_kind> parse_exporter(std::string_view s) noexcept {
+  using k = sdk_config::exporter_kind;
+  for (k v : {k::console, k::otlp})
+    if (iequals(s, to_string(v))) return v;
+  return std::nullopt;
+}
+
+std::optional<sdk_config::console_format> parse_console_format(std::string_view s) noexcept {
+  using f = sdk_config::console_format;
+  for (f v : {f::tree, f::json})
+    if (iequals(s, to_string(v))) return v;
+  return std::nullopt;
+}
+
+std::span<const numeric_setting> numeric_settings() noexcept {
+  // Queue and batch sizes must be positive (the spec), and are capped at 2^20 spans because
+  // the batch processor allocates both up front (a 2^31 queue would be 32 GiB); everything
+  // else may be 0. The general attribute limits come first so that the span-specific
+  // variables override them.
+  static const numeric_setting table[] = {
+      {"OTEL_ATTRIBUTE_COUNT_LIMIT", "", kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.limits.attribute_count; },
+       [](sdk_config& c, uint64_t v) {
+         c.limits.attribute_count = v;
+         c.limits.attributes_per_event = v;
+         c.limits.attributes_per_link = v;
+       }},
+      {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "", kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.limits.attribute_value_length; },
+       [](sdk_config& c, uint64_t v) { c.limits.attribute_value_length = v; }},
+      {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "traces.limits.attribute_count", kind::integer, 0,
+       max_integer, [](const sdk_config& c) -> uint64_t { return c.limits.attribute_count; },
+       [](sdk_config& c, uint64_t v) { c.limits.attribute_count = v; }},
+      {"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "traces.limits.attribute_value_length",
+       kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.limits.attribute_value_length; },
+       [](sdk_config& c, uint64_t v) { c.limits.attribute_value_length = v; }},
+      {"OTEL_SPAN_EVENT_COUNT_LIMIT", "traces.limits.event_count", kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.limits.event_count; },
+       [](sdk_config& c, uint64_t v) { c.limits.event_count = v; }},
+      {"OTEL_SPAN_LINK_COUNT_LIMIT", "traces.limits.link_count", kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.limits.link_count; },
+       [](sdk_config& c, uint64_t v) { c.limits.link_count = v; }},
+      {"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "traces.limits.attributes_per_event", kind::integer, 0,
+       max_integer, [](const sdk_config& c) -> uint64_t { return c.limits.attributes_per_event; },
+       [](sdk_config& c, uint64_t v) { c.limits.attributes_per_event = v; }},
+      {"OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "traces.limits.attributes_per_link", kind::integer, 0,
+       max_integer, [](const sdk_config& c) -> uint64_t { return c.limits.attributes_per_link; },
+       [](sdk_config& c, uint64_t v) { c.limits.attributes_per_link = v; }},
+      {"OTEL_BSP_SCHEDULE_DELAY", "traces.batch.schedule_delay_ms", kind::duration, 0, max_integer,
+       [](const sdk_config& c) { return ms(c.batch.schedule_delay); },
+       [](sdk_config& c, uint64_t v) { c.batch.schedule_delay = to_ms(v); }},
+      {"OTEL_BSP_EXPORT_TIMEOUT", "traces.batch.export_timeout_ms", kind::timeout, 0, max_integer,
+       [](const sdk_config& c) { return ms(c.batch.export_timeout); },
+       [](sdk_config& c, uint64_t v) { c.batch.export_timeout = to_ms(v); }},
+      {"OTEL_BSP_MAX_QUEUE_SIZE", "traces.batch.max_queue_size", kind::integer, 1, max_spans,
+       [](const sdk_config& c) -> uint64_t { return c.batch.max_queue_size; },
+       [](sdk_config& c, uint64_t v) { c.batch.max_queue_size = v; }},
+      {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "traces.batch.max_export_batch_size", kind::integer, 1,
+       max_spans, [](const sdk_config& c) -> uint64_t { return c.batch.max_export_batch_size; },
+       [](sdk_config& c, uint64_t v) { c.batch.max_export_batch_size = v; }},
+  };
+  return table;
+}
+
+std::optional<uint64_t> check_numeric(const numeric_setting& s, std::string_view where,
+                                      std::string_view name, std::string_view text,
+                                      const sdk_config& current) {
+  const char* unit = s.type == kind::integer ? "" : " ms";
+  auto v = parse_uint(text);
+  if (v && *v >= s.min && *v <= s.max) {
+    if (s.type == kind::timeout && *v == 0) return max_integer;  // 0 = no limit (the spec)
+    return v;
+  }
+  std::string msg(where);
+  msg.append(name).append(": ");
+  if (v || (text.size() > 1 && text[0] == '-' && parse_uint(text.substr(1)))) {
+    msg += "out of range, got '" + printable(text) + "' (valid: " + std::to_string(s.min) + " to " +
+           std::to_string(s.max) + unit + ")";
+  } else {
+    msg += s.min > 0 ? "expected a positive integer" : "expected a non-negative integer";
+    if (s.type != kind::integer) msg += " of milliseconds";
+    msg += ", got '" + printable(text) + "'";
+  }
+  uint64_t keep = s.get(current);
+  msg += "; using " + (keep == SIZE_MAX ? std::string("no limit") : std::to_string(keep) + unit);
+  report(diag_level::warning, msg);
+  return std::nullopt;
+}
+
+void add_name(std::vector<std::string>& names, std::string_view name) {
+  std::string n = to_lower(name);
+  for (const auto& existing : names)
+    if (existing == n) return;
+  names.push_back(std::move(n));
+}
+
+std::vector<std::string> parse_name_list(std::string_view s) {
+  std::vector<std::string> names;
+  while (!s.empty()) {
+    size_t comma = s.find(',');
+    std::string_view item = trim(s.substr(0, comma));
+    if (!item.empty()) add_name(names, item);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return names;
+}
+
+bool apply_exporter_names(std::span<const std::string> names, std::string_view where,
+                          std::string_view name, std::vector<sdk_config::exporter_kind>& out) {
+  std::vector<sdk_config::exporter_kind> chosen;
+  bool none = false;
+  for (const auto& n : names) {
+    if (iequals(n, "none")) {
+      none = true;
+    } else if (auto k = parse_exporter(n)) {
+      bool dup = false;
+      for (auto c : chosen) dup = dup || c == *k;
+      if (!dup) chosen.push_back(*k);
+    } else {
+      report(diag_level::warning, std::string(where) + std::string(name) + ": unknown exporter '" +
+                                      printable(n) + "' (agtel has: console, otlp, none); ignored");
+    }
+  }
+  if (none && !chosen.empty()) {
+    report(diag_level::warning, std::string(where) + std::string(name) +
+                                    ": 'none' listed with other exporters; 'none' ignored");
+  }
+  if (chosen.empty() && !none) return false;
+  out = std::move(chosen);
+  return true;
+}
+
+void report(diag_level level, std::string_view message) noexcept {
+  detail::diag(level, component, message);
+}
+
+}  // namespace config_detail
+
+std::string_view to_string(sdk_config::sampler_kind k) noexcept {
+  using s = sdk_config::sampler_kind;
+  switch (k) {
+    case s::always_on:
+      return "always_on";
+    case s::always_off:
+      return "always_off";
+    case s::traceidratio:
+      return "traceidratio";
+    case s::parentbased_always_on:
+      return "parentbased_always_on";
+    case s::parentbased_always_off:
+      return "parentbased_always_off";
+    case s::parentbased_traceidratio:
+      return "parentbased_traceidratio";
+  }
+  return "?";
+}
+
+std::string_view to_string(sdk_config::exporter_kind k) noexcept {
+  switch (k) {
+    case sdk_config::exporter_kind::console:
+      return "console";
+    case sdk_config::exporter_kind::otlp:
+      return "otlp";
+  }
+  return "?";
+}
+
+std::string_view to_string(sdk_config::console_format f) noexcept {
+  switch (f) {
+    case sdk_config::console_format::tree:
+      return "tree";
+    case sdk_config::console_format::json:
+      return "json";
+  }
+  return "?";
+}
+
+sdk_config load_config(std::optional<std::filesystem::path> yaml_file) noexcept {
+  sdk_config config;
+  try {
+    if (!yaml_file) {
+      const char* env = std::getenv("AGTEL_CONFIG_FILE");
+      if (env && *env) yaml_file = std::filesystem::path(env);
+    }
+    if (yaml_file) {
+      if (auto from_file = config_from_yaml_file(*yaml_file, config))
+        config = std::move(*from_file);
+    }
+  } catch (...) {
+    config_detail::report(diag_level::error, "out of memory reading the configuration file");
+  }
+  return config_from_env(std::move(config));
+}
+
+}  // namespace agtel
