@@ -24,8 +24,10 @@ namespace agtel::trace {
 class trace_state {
  public:
   static constexpr size_t max_entries = 32;
-  // Longer headers are rejected whole (32 members of the largest legal size fit in far less
-  // than this; anything longer is hostile or broken).
+  // Longer headers are rejected whole. This bounds the work hostile input can cause, and
+  // matches the 8 KB header-line limit of common HTTP servers. (The largest legal value,
+  // 32 members of 256-character keys and values, is about 16 KB; no real vendor sends that,
+  // and the spec only asks that 512 characters be propagated.)
   static constexpr size_t max_header_bytes = 8192;
 
   trace_state() noexcept = default;
