@@ -313,13 +313,21 @@ sdk_result batch_span_processor::shutdown(std::chrono::milliseconds timeout) noe
 }
 
 batch_span_processor_stats batch_span_processor::stats() const noexcept {
-  const state& s = *state_;
+  state& s = *state_;
   batch_span_processor_stats st;
   st.exported = s.exported.load(std::memory_order_relaxed);
   st.export_failed = s.export_failed.load(std::memory_order_relaxed);
   st.dropped_queue_full = s.dropped_full.load();
   st.dropped_after_shutdown = s.dropped_after_shutdown.load(std::memory_order_relaxed);
   st.queue_depth = s.queue.approx_size();
+  // A span that passed on_end's shutdown check just before shutdown began can land in the
+  // queue after the export thread's last sweep: once that thread is gone, such a span will
+  // never be exported, so it counts as dropped after shutdown.
+  std::lock_guard lock(s.mutex);
+  if (s.worker_exited) {
+    st.dropped_after_shutdown += st.queue_depth;
+    st.queue_depth = 0;
+  }
   return st;
 }
 
