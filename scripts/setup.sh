@@ -25,6 +25,10 @@ packages=(
   libgmock-dev
   libbenchmark-dev
   nlohmann-json3-dev
+  libcpp-httplib-dev   # the Prometheus /metrics endpoint
+  zlib1g-dev           # gzip of /metrics answers
+  prometheus-cpp-dev   # the peer measured in bench/
+  prometheus           # real peer in tests: promtool and a live Prometheus 2.42
 )
 
 missing=()

@@ -1,0 +1,498 @@
+// Real peers judge the Prometheus endpoint:
+//  1. `promtool check metrics` on the text exposition of a registry that uses every
+//     instrument kind, units and escaping cases: exit 0 and nothing printed.
+//  2. A real Prometheus 2.42, started on loopback (free port, temp storage, 1 s scrape
+//     interval), scrapes two endpoints of this process, one in text 0.0.4 and one in
+//     OpenMetrics 1.0. The test then asks Prometheus's /api/v1/query for exact values
+//     (counters, gauges, sums, escaped label values, target_info), for
+//     histogram_quantile(0.95, sum by (le) (rate(…_bucket[1m]))) against the quantile
+//     computed here from the recorded values with Prometheus's own interpolation, and for
+//     the exemplars that the OpenMetrics endpoint carried.
+//
+// This program is both the subject (it records and serves the metrics in-process) and the
+// driver (it spawns prometheus/promtool, bounded in time, and kills them at the end).
+// Registered with ctest by tests/peers/prometheus/CMakeLists.txt (label "peer").
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "agtel/export/prometheus_exporter.hpp"
+#include "agtel/metrics/buckets.hpp"
+#include "agtel/metrics/meter_provider.hpp"
+#include "agtel/trace/tracer_provider.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace std::chrono_literals;
+using agtel::exporter::prometheus_exporter;
+using agtel::exporter::prometheus_format;
+namespace fs = std::filesystem;
+namespace metrics = agtel::metrics;
+
+// ---- the registry under test ------------------------------------------------------------
+
+// Label values with everything that needs escaping or repair.
+const std::string hostile_value = "say \"hi\" \\ back\nslash caf\xC3\xA9 \xF0\x9F\xA4\x96 bad\xFF";
+const std::string hostile_value_repaired =
+    "say \"hi\" \\ back\nslash caf\xC3\xA9 \xF0\x9F\xA4\x96 bad\xEF\xBF\xBD";
+
+// The latency values recorded (twice: once before Prometheus starts, once after its first
+// scrape). Some sit exactly on bucket bounds.
+const std::vector<double> latencies = {
+    0.003, 0.004, 0.01, 0.012, 0.02, 0.025, 0.03, 0.04, 0.05, 0.07, 0.1, 0.1, 0.2, 0.25,
+    0.3,   0.4,   0.5,  0.6,   0.75, 0.9,   1,    1.2,  2,    2.5,  3,   4.5, 6,   8,
+    10,    12,    25,   31,    45,   59,    70,   100,  130,  250,  299, 400};
+const std::vector<double> latency_bounds(metrics::buckets::agtel_duration_seconds.begin(),
+                                         metrics::buckets::agtel_duration_seconds.end());
+
+struct registry {
+  std::shared_ptr<prometheus_exporter> text_endpoint;
+  std::shared_ptr<prometheus_exporter> om_endpoint;
+  std::shared_ptr<metrics::meter_provider> provider;
+  std::shared_ptr<agtel::trace::tracer_provider> tracers;
+  metrics::histogram<double> latency;
+  metrics::histogram<double> exp_latency;
+  std::string exemplar_trace_id;
+
+  registry() {
+    agtel::exporter::prometheus_exporter_options o;
+    o.port = 0;
+    o.openmetrics = false;  // this endpoint always answers text 0.0.4
+    text_endpoint = std::make_shared<prometheus_exporter>(o);
+    o.openmetrics = true;
+    om_endpoint = std::make_shared<prometheus_exporter>(o);
+
+    metrics::meter_provider_options po;
+    po.resource = agtel::resource{{{"service.name", "peer-test"},
+                                   {"service.instance.id", "peer-1"},
+                                   {"deployment.environment", hostile_value}},
+                                  ""};
+    po.readers.push_back(text_endpoint->reader());
+    po.readers.push_back(om_endpoint->reader());
+    po.exemplars = metrics::exemplar_filter::trace_based;
+    po.views.push_back({.selector = {.name = "peer.exp.latency"},
+                        .aggregation = metrics::exponential_histogram_aggregation{}});
+    provider = std::make_shared<metrics::meter_provider>(std::move(po));
+    tracers = std::make_shared<agtel::trace::tracer_provider>();
+
+    auto meter = provider->get_meter("agtel.peer", "0.1.0");
+    auto other = provider->get_meter("agtel.peer.other");  // no version
+    // Every instrument kind, int and double, with units and escaping cases.
+    auto requests = meter.create_counter<int64_t>(
+        "peer.requests",
+        {.description = "Requests \"served\"\nby route \\ method.", .unit = "{request}"});
+    requests.add(3, {{"route", "/a"}, {"http.method", "GET"}});
+    requests.add(4, {{"http.method", "GET"}, {"route", "/a"}});  // same series
+    requests.add(1, {{"route", hostile_value}, {"http.method", "POST"}});
+    other.create_counter<int64_t>("peer.requests", {.unit = "{request}"})
+        .add(2, {{"route", "/b"}});  // the same family from another scope
+    meter.create_counter<double>("llm.cost", {.description = "Cost.", .unit = "{USD}"})
+        .add(0.375, {{"gen_ai.request.model", "gpt-4o"}});
+    auto queue = meter.create_up_down_counter<int64_t>("task.queue.size", {.unit = "{task}"});
+    queue.add(5, {{"priority", "high"}});
+    queue.add(-2, {{"priority", "high"}});
+    meter.create_gauge<double>("context_window.utilization", {.unit = "1"})
+        .record(0.625, {{"gen_ai.agent.name", "coder"}});
+    meter.create_gauge<int64_t>("context_window.used", {.unit = "{token}"})
+        .record(4096, {{"gen_ai.agent.name", "coder"}});
+    meter.create_gauge<double>("escape.check", {.description = "Escaping."})
+        .record(1, {{"value", hostile_value}, {"weird-key.name", "k"}, {"weird_key:name", "c"}});
+    meter.create_observable_counter<int64_t>("peer.observed.bytes",
+                                             [](metrics::observer<int64_t>& o) {
+                                               o.observe(4096, {{"dir", "in"}});
+                                             },
+                                             {.unit = "By"});
+    meter.create_observable_up_down_counter<int64_t>(
+        "peer.active.sessions", [](metrics::observer<int64_t>& o) { o.observe(4); },
+        {.unit = "{session}"});
+    meter.create_observable_gauge<double>(
+        "peer.temperature", [](metrics::observer<double>& o) { o.observe(21.5); }, {.unit = "Cel"});
+    meter.create_observable_gauge<double>("peer.throughput",
+                                          [](metrics::observer<double>& o) { o.observe(1.5e6); },
+                                          {.unit = "By/s"});
+    meter
+        .create_histogram<int64_t>(
+            "gen_ai.client.token.usage",
+            {.unit = "{token}",
+             .buckets = {metrics::buckets::tokens.begin(), metrics::buckets::tokens.end()}})
+        .record(1200, {{"gen_ai.token.type", "input"}});
+    latency = meter.create_histogram<double>(
+        "task.duration", {.description = "Task time.", .unit = "s", .buckets = latency_bounds});
+    exp_latency = meter.create_histogram<double>("peer.exp.latency", {.unit = "s"});
+    record_latencies();
+  }
+
+  void record_latencies() {
+    for (double v : latencies) {
+      latency.record(v, {{"task.type", "plan"}});
+      exp_latency.record(v);
+    }
+  }
+
+  // One more latency, inside a sampled span: the OpenMetrics endpoint shows it as an
+  // exemplar.
+  void record_with_exemplar() {
+    auto tracer = tracers->get_tracer("peer");
+    auto span = tracer.start_span("slow task");
+    auto active = span.activate();
+    exemplar_trace_id = span.context().trace_id().to_hex();
+    latency.record(0.6, {{"task.type", "exemplar"}});
+  }
+};
+
+// ---- processes, ports, files ------------------------------------------------------------
+
+uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    std::string tmpl = (fs::temp_directory_path() / "agtel-prom-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// A child process with stdout and stderr in `log`; killed (TERM, then KILL) on destruction.
+class child_process {
+ public:
+  child_process(const std::vector<std::string>& argv, const fs::path& log) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+  }
+  ~child_process() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+      std::this_thread::sleep_for(20ms);
+    }
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Waits until `done()` or the deadline; true when done.
+bool wait_until(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(250ms);
+  }
+  return done();
+}
+
+// ---- a Prometheus server ---------------------------------------------------------------
+
+class prometheus_server {
+ public:
+  prometheus_server(const fs::path& dir, uint16_t text_port, uint16_t om_port)
+      : port_(free_port()), client_("127.0.0.1", port_) {
+    std::ofstream cfg(dir / "prometheus.yml");
+    cfg << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
+        << "scrape_configs:\n"
+        << "  - job_name: agtel_text\n    static_configs:\n      - targets: ['127.0.0.1:"
+        << text_port << "']\n"
+        << "  - job_name: agtel_om\n    static_configs:\n      - targets: ['127.0.0.1:" << om_port
+        << "']\n";
+    cfg.close();
+    log_ = dir / "prometheus.log";
+    process_.emplace(
+        std::vector<std::string>{AGTEL_PROMETHEUS,
+                                 "--config.file=" + (dir / "prometheus.yml").string(),
+                                 "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+                                 "--storage.tsdb.path=" + (dir / "data").string(),
+                                 "--enable-feature=exemplar-storage", "--log.level=warn"},
+        log_);
+    client_.set_connection_timeout(2s);
+    client_.set_read_timeout(5s);
+  }
+  bool running() const { return process_ && process_->running(); }
+  std::string log() const { return read_file(log_); }
+
+  bool ready() {
+    auto r = client_.Get("/-/ready");
+    return r && r->status == 200;
+  }
+  // GET `path` with `params`; the parsed JSON `data`, or null on any failure.
+  nlohmann::json api(const std::string& path, const httplib::Params& params) {
+    auto r = client_.Get(path, params, httplib::Headers{});
+    if (!r || r->status != 200) return nullptr;
+    auto j = nlohmann::json::parse(r->body, nullptr, false);
+    if (j.is_discarded() || j.value("status", "") != "success") return nullptr;
+    return j["data"];
+  }
+  // The instant vector of `query`.
+  nlohmann::json query(const std::string& q) {
+    auto data = api("/api/v1/query", {{"query", q}});
+    if (data.is_null() || data["resultType"] != "vector") return nlohmann::json::array();
+    return data["result"];
+  }
+  // The single value of `query`, if it has exactly one series.
+  std::optional<double> value(const std::string& q) {
+    auto r = query(q);
+    if (r.size() != 1) return std::nullopt;
+    return std::stod(r[0]["value"][1].get<std::string>());
+  }
+
+ private:
+  uint16_t port_;
+  fs::path log_;
+  std::optional<child_process> process_;
+  httplib::Client client_;
+};
+
+// histogram_quantile as Prometheus 2.42 computes it (promql/quantile.go bucketQuantile):
+// linear interpolation inside the bucket where the rank falls, the first bucket starting
+// at 0, the +Inf bucket answering the highest finite bound.
+double prometheus_quantile(double q, const std::vector<double>& bounds,
+                           const std::vector<double>& values) {
+  std::vector<double> cumulative(bounds.size() + 1, 0);
+  for (double v : values) {
+    for (size_t i = 0; i < bounds.size(); ++i)
+      if (v <= bounds[i]) cumulative[i] += 1;
+    cumulative[bounds.size()] += 1;
+  }
+  const double rank = q * cumulative.back();
+  size_t b = 0;
+  while (b < bounds.size() && cumulative[b] < rank) ++b;
+  if (b == bounds.size()) return bounds.back();
+  if (b == 0 && bounds[0] <= 0) return bounds[0];
+  double start = 0, count = cumulative[b], r = rank;
+  if (b > 0) {
+    start = bounds[b - 1];
+    count -= cumulative[b - 1];
+    r -= cumulative[b - 1];
+  }
+  return start + (bounds[b] - start) * (r / count);
+}
+
+bool near(double a, double b) {
+  return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b));
+}
+
+// ---- 1. promtool -------------------------------------------------------------------------
+
+TEST(PrometheusPeer, PromtoolFindsNothingToSay) {
+  ASSERT_TRUE(fs::exists(AGTEL_PROMTOOL)) << "promtool not found: apt-get install prometheus";
+  registry reg;
+  reg.record_with_exemplar();
+  ASSERT_TRUE(reg.text_endpoint->start());
+  // Through HTTP, as a scraper sees it.
+  httplib::Client c("127.0.0.1", reg.text_endpoint->port());
+  auto r = c.Get("/metrics");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  temp_dir dir;
+  const fs::path exposition = dir.path / "metrics.txt";
+  std::ofstream(exposition, std::ios::binary) << r->body;
+  // Every kind made it into the exposition.
+  for (const char* needle :
+       {"# TYPE peer_requests_total counter", "# TYPE llm_cost_total counter",
+        "# TYPE task_queue_size gauge", "# TYPE context_window_utilization_ratio gauge",
+        "# TYPE peer_observed_bytes_total counter", "# TYPE peer_active_sessions gauge",
+        "# TYPE peer_temperature_celsius gauge", "# TYPE peer_throughput_bytes_per_second gauge",
+        "# TYPE gen_ai_client_token_usage histogram", "# TYPE task_duration_seconds histogram",
+        "# TYPE peer_exp_latency_seconds histogram", "# TYPE target_info gauge",
+        "weird_key_name=\"k;c\""})
+    EXPECT_NE(r->body.find(needle), std::string::npos) << needle << "\n" << r->body;
+
+  const std::string cmd = std::string(AGTEL_PROMTOOL) + " check metrics < " + exposition.string() +
+                          " > " + (dir.path / "out.txt").string() + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  const std::string said = read_file(dir.path / "out.txt");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "promtool exit status " << status << ":\n"
+      << said << "\n"
+      << r->body;
+  EXPECT_EQ(said, "") << r->body;
+}
+
+// ---- 2. a live Prometheus ----------------------------------------------------------------
+
+TEST(PrometheusPeer, PrometheusScrapesAndQueries) {
+  ASSERT_TRUE(fs::exists(AGTEL_PROMETHEUS)) << "prometheus not found: apt-get install prometheus";
+  const auto deadline = std::chrono::steady_clock::now() + 60s;  // the whole test
+  registry reg;  // the first half of the latencies is recorded before any scrape
+  ASSERT_TRUE(reg.text_endpoint->start());
+  ASSERT_TRUE(reg.om_endpoint->start());
+  temp_dir dir;
+  prometheus_server prom(dir.path, reg.text_endpoint->port(), reg.om_endpoint->port());
+  ASSERT_TRUE(wait_until(deadline, [&] { return prom.ready() || !prom.running(); }) &&
+              prom.running())
+      << prom.log();
+
+  const double n = static_cast<double>(latencies.size());
+  const auto count_is = [&](double want) {
+    for (const char* job : {"agtel_text", "agtel_om"}) {
+      auto v = prom.value(std::string("task_duration_seconds_count{task_type=\"plan\",job=\"") +
+                          job + "\"}");
+      if (!v || *v != want) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(wait_until(deadline, [&] { return count_is(n); }))
+      << "Prometheus never saw the first half\n"
+      << prom.log() << prom.query("up").dump();
+
+  // Second half, after Prometheus has a sample of the first: rate() over the window then
+  // scales every bucket by the same factor (see the quantile check below).
+  reg.record_latencies();
+  reg.record_with_exemplar();
+  ASSERT_TRUE(wait_until(deadline, [&] { return count_is(2 * n); })) << prom.log();
+
+  for (const std::string job : {"agtel_text", "agtel_om"}) {
+    SCOPED_TRACE(job);
+    const std::string j = "job=\"" + job + "\"";
+    EXPECT_EQ(prom.value("up{" + j + "}"), 1.0);
+    // Counters, summed over both scopes and exact.
+    EXPECT_EQ(prom.value("peer_requests_total{route=\"/a\",http_method=\"GET\"," + j + "}"), 7.0);
+    EXPECT_EQ(prom.value("peer_requests_total{otel_scope_name=\"agtel.peer.other\"," + j + "}"),
+              2.0);
+    EXPECT_EQ(prom.value("peer_requests_total{otel_scope_name=\"agtel.peer\","
+                         "otel_scope_version=\"0.1.0\",route=\"/a\"," +
+                         j + "}"),
+              7.0);
+    EXPECT_EQ(prom.value("llm_cost_total{gen_ai_request_model=\"gpt-4o\"," + j + "}"), 0.375);
+    EXPECT_EQ(prom.value("task_queue_size{priority=\"high\"," + j + "}"), 3.0);
+    EXPECT_EQ(prom.value("context_window_utilization_ratio{" + j + "}"), 0.625);
+    EXPECT_EQ(prom.value("context_window_used{" + j + "}"), 4096.0);
+    EXPECT_EQ(prom.value("peer_observed_bytes_total{dir=\"in\"," + j + "}"), 4096.0);
+    EXPECT_EQ(prom.value("peer_active_sessions{" + j + "}"), 4.0);
+    EXPECT_EQ(prom.value("peer_temperature_celsius{" + j + "}"), 21.5);
+    EXPECT_EQ(prom.value("peer_throughput_bytes_per_second{" + j + "}"), 1.5e6);
+    EXPECT_EQ(prom.value("gen_ai_client_token_usage_count{" + j + "}"), 1.0);
+    EXPECT_EQ(prom.value("gen_ai_client_token_usage_bucket{le=~\"1024(.0)?\"," + j + "}"), 0.0);
+    EXPECT_EQ(prom.value("gen_ai_client_token_usage_bucket{le=~\"4096(.0)?\"," + j + "}"), 1.0);
+    // The exponential histogram, as explicit buckets: the count is exact.
+    EXPECT_EQ(prom.value("peer_exp_latency_seconds_count{" + j + "}"), 2 * n);
+    EXPECT_EQ(prom.value("peer_exp_latency_seconds_bucket{le=\"+Inf\"," + j + "}"), 2 * n);
+
+    // The histogram's sum.
+    double sum = 0;
+    for (int round = 0; round < 2; ++round)
+      for (double v : latencies) sum += v;
+    auto s = prom.value("task_duration_seconds_sum{task_type=\"plan\"," + j + "}");
+    ASSERT_TRUE(s);
+    EXPECT_TRUE(near(*s, sum)) << *s << " vs " << sum;
+
+    // The quantile, from the rate of the buckets. Every bucket's first sample in the
+    // window holds the first half and its last the whole, so rate() scales all buckets
+    // alike and the quantile equals the quantile of the recorded values.
+    const double expected = prometheus_quantile(0.95, latency_bounds, latencies);
+    auto q = prom.value(
+        "histogram_quantile(0.95, sum by (le) (rate(task_duration_seconds_bucket{"
+        "task_type=\"plan\"," +
+        j + "}[1m])))");
+    ASSERT_TRUE(q) << prom.query("task_duration_seconds_bucket{" + j + "}").dump();
+    EXPECT_TRUE(near(*q, expected)) << "Prometheus: " << *q << ", expected " << expected;
+    // And the median, which falls in another bucket.
+    auto median = prom.value(
+        "histogram_quantile(0.5, sum by (le) (rate("
+        "task_duration_seconds_bucket{task_type=\"plan\"," +
+        j + "}[1m])))");
+    ASSERT_TRUE(median);
+    EXPECT_TRUE(near(*median, prometheus_quantile(0.5, latency_bounds, latencies))) << *median;
+
+    // Escaped label values come back byte for byte (invalid UTF-8 as U+FFFD), and keys
+    // that collide after sanitizing are merged with ';'.
+    auto esc = prom.query("escape_check{" + j + "}");
+    ASSERT_EQ(esc.size(), 1u) << esc.dump();
+    EXPECT_EQ(esc[0]["metric"]["value"], hostile_value_repaired);
+    EXPECT_EQ(esc[0]["metric"]["weird_key_name"], "k;c");
+    auto hostile_route = prom.query("peer_requests_total{http_method=\"POST\"," + j + "}");
+    ASSERT_EQ(hostile_route.size(), 1u);
+    EXPECT_EQ(hostile_route[0]["metric"]["route"], hostile_value_repaired);
+
+    // target_info carries the resource.
+    auto target = prom.query("target_info{" + j + "}");
+    ASSERT_EQ(target.size(), 1u) << target.dump();
+    EXPECT_EQ(target[0]["metric"]["service_name"], "peer-test");
+    EXPECT_EQ(target[0]["metric"]["service_instance_id"], "peer-1");
+    EXPECT_EQ(target[0]["metric"]["deployment_environment"], hostile_value_repaired);
+    EXPECT_EQ(target[0]["value"][1], "1");
+  }
+
+  // Exemplars: only the OpenMetrics endpoint carries them.
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const auto exemplar_trace_ids = [&](const std::string& job) {
+    std::vector<std::string> ids;
+    auto data = prom.api("/api/v1/query_exemplars",
+                         {{"query", "task_duration_seconds_bucket{job=\"" + job + "\"}"},
+                          {"start", std::to_string(now - 120)},
+                          {"end", std::to_string(now + 60)}});
+    if (data.is_array())
+      for (const auto& series : data)
+        for (const auto& e : series["exemplars"])
+          ids.push_back(e["labels"].value("trace_id", std::string()));
+    return ids;
+  };
+  std::vector<std::string> om_ids;
+  EXPECT_TRUE(wait_until(deadline,
+                         [&] {
+                           om_ids = exemplar_trace_ids("agtel_om");
+                           return std::find(om_ids.begin(), om_ids.end(), reg.exemplar_trace_id) !=
+                                  om_ids.end();
+                         }))
+      << "trace " << reg.exemplar_trace_id << " not among " << om_ids.size() << " exemplars";
+  EXPECT_TRUE(exemplar_trace_ids("agtel_text").empty());
+  EXPECT_TRUE(prom.running()) << prom.log();
+}
+
+}  // namespace
