@@ -45,6 +45,14 @@ std::unique_ptr<tracer_provider> make_provider(std::shared_ptr<sampler> s, size_
   return std::make_unique<tracer_provider>(std::move(o));
 }
 
+// The span the budgets speak of: a tool call with 4 attributes given at start.
+span tool_span(const tracer& t) {
+  return t.start_span("execute_tool search", {.attributes = {{"gen_ai.tool.name", "search"},
+                                                            {"gen_ai.tool.type", "function"},
+                                                            {"gen_ai.agent.name", "researcher"},
+                                                            {"attempt", 1}}});
+}
+
 void BM_floor_clock_gettime(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(realtime_ns());
 }
@@ -73,10 +81,7 @@ void teardown_shared(const benchmark::State&) {
 void BM_span_sampled_4_attributes_batch(benchmark::State& state) {
   auto t = shared_provider->get_tracer("bench");
   for (auto _ : state) {
-    auto s = t.start_span("execute_tool search", {.attributes = {{"gen_ai.tool.name", "search"},
-                                                                  {"gen_ai.tool.type", "function"},
-                                                                  {"gen_ai.agent.name", "researcher"},
-                                                                  {"attempt", 1}}});
+    auto s = tool_span(t);
   }
 }
 BENCHMARK(BM_span_sampled_4_attributes_batch)
@@ -123,10 +128,7 @@ void BM_span_sampled_simple_processor(benchmark::State& state) {
   tracer_provider p(std::move(o));
   auto t = p.get_tracer("bench");
   for (auto _ : state) {
-    auto s = t.start_span("execute_tool search", {.attributes = {{"gen_ai.tool.name", "search"},
-                                                                  {"gen_ai.tool.type", "function"},
-                                                                  {"gen_ai.agent.name", "researcher"},
-                                                                  {"attempt", 1}}});
+    auto s = tool_span(t);
   }
 }
 BENCHMARK(BM_span_sampled_simple_processor);
@@ -137,10 +139,7 @@ void BM_span_sampled_overload(benchmark::State& state) {
   auto p = make_provider(always_on_sampler(), 2048, 50ms);
   auto t = p->get_tracer("bench");
   for (auto _ : state) {
-    auto s = t.start_span("execute_tool search", {.attributes = {{"gen_ai.tool.name", "search"},
-                                                                  {"gen_ai.tool.type", "function"},
-                                                                  {"gen_ai.agent.name", "researcher"},
-                                                                  {"attempt", 1}}});
+    auto s = tool_span(t);
   }
   p->shutdown(0ms);
 }
@@ -161,10 +160,7 @@ void BM_span_sampled_4_attributes_no_handoff(benchmark::State& state) {
   tracer_provider p(std::move(o));
   auto t = p.get_tracer("bench");
   for (auto _ : state) {
-    auto s = t.start_span("execute_tool search", {.attributes = {{"gen_ai.tool.name", "search"},
-                                                                  {"gen_ai.tool.type", "function"},
-                                                                  {"gen_ai.agent.name", "researcher"},
-                                                                  {"attempt", 1}}});
+    auto s = tool_span(t);
   }
 }
 BENCHMARK(BM_span_sampled_4_attributes_no_handoff);
