@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstddef>
-#include <span>
 #include <vector>
 
 namespace agtel {
@@ -32,7 +31,6 @@ class reuse_vector {
   T& operator[](size_t i) noexcept { return items_[i]; }
   const T& operator[](size_t i) const noexcept { return items_[i]; }
   T& back() noexcept { return items_[size_ - 1]; }
-  std::span<const T> view() const noexcept { return {items_.data(), size_}; }
 
  private:
   std::vector<T> items_;  // items_[0, size_) are live

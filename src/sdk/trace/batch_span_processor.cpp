@@ -102,7 +102,7 @@ struct batch_span_processor::state : std::enable_shared_from_this<state> {
     batch.reserve(opts.max_export_batch_size);
     auto next_export = clock::now() + opts.schedule_delay;
     for (;;) {
-      uint64_t flush_target;
+      uint64_t flush_target, flush_seen;  // flush_done is written only by this thread
       bool stop;
       {
         std::unique_lock lock(mutex);
@@ -114,6 +114,7 @@ struct batch_span_processor::state : std::enable_shared_from_this<state> {
         worker_waiting.store(false, std::memory_order_relaxed);
         wake_requested = false;
         flush_target = flush_requested;
+        flush_seen = flush_done;
         stop = shutdown_requested;
       }
       bool ok = drain(batch);
@@ -134,7 +135,7 @@ struct batch_span_processor::state : std::enable_shared_from_this<state> {
         done_cv.notify_all();
         return;
       }
-      if (flush_target != flush_done_snapshot()) {
+      if (flush_target != flush_seen) {
         sdk_result r = exporter->force_flush(clock::now() + opts.export_timeout);
         std::lock_guard lock(mutex);
         flush_failed = !ok || r != sdk_result::ok;
@@ -142,11 +143,6 @@ struct batch_span_processor::state : std::enable_shared_from_this<state> {
         done_cv.notify_all();
       }
     }
-  }
-
-  uint64_t flush_done_snapshot() {
-    std::lock_guard lock(mutex);
-    return flush_done;
   }
 
   // In a fork() child the export thread is gone: start a new one, with an empty queue

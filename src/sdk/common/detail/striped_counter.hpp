@@ -21,9 +21,6 @@ class striped_counter {
     for (const auto& s : stripes_) sum += s.value.load(std::memory_order_relaxed);
     return sum;
   }
-  void reset() noexcept {
-    for (auto& s : stripes_) s.value.store(0, std::memory_order_relaxed);
-  }
 
  private:
   struct alignas(64) stripe {
