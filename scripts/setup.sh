@@ -5,6 +5,9 @@
 # install) only for what is missing, so it prints nothing when everything is there.
 # Runs apt-get directly as root, through sudo otherwise.
 #
+# It also installs the npm packages of the JavaScript peers (tests/peers/otlp-js) from
+# their lock file when they are missing or out of date.
+#
 #   scripts/setup.sh           install what is missing
 #   scripts/setup.sh --check   list what is missing; exit 1 if anything is
 set -euo pipefail
@@ -29,7 +32,33 @@ packages=(
   zlib1g-dev           # gzip of /metrics answers
   prometheus-cpp-dev   # the peer measured in bench/
   prometheus           # real peer in tests: promtool and a live Prometheus 2.42
+  libprotobuf-dev      # OTLP messages (decoding; the generated library)
+  protobuf-compiler
+  libgrpc++-dev        # OTLP/gRPC exporter
+  protobuf-compiler-grpc
+  libcurl4-openssl-dev # OTLP/HTTP exporter
+  libsimdjson-dev      # OTLP/JSON decoding
+  jq                   # tests: JSON-lines files must be readable by jq
+  openssl              # tests: self-signed certificates for the TLS cases
 )
+# The JavaScript peers need Node.js and npm; a machine that has them (from anywhere) keeps
+# them, one that does not gets Debian's.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+js_peers=$repo/tests/peers/otlp-js
+# npm ci when node_modules is missing or older than the lock file.
+js_peers_stale() {
+  [[ ! -f $js_peers/node_modules/.package-lock.json ]] ||
+    [[ $js_peers/package-lock.json -nt $js_peers/node_modules/.package-lock.json ]]
+}
+install_js_peers() {
+  if js_peers_stale; then
+    echo "setup.sh: npm ci in tests/peers/otlp-js"
+    (cd "$js_peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -40,13 +69,18 @@ for package in "${packages[@]}"; do
 done
 
 if [[ ${1:-} == --check ]]; then
+  js_peers_stale && missing+=("npm packages of tests/peers/otlp-js")
   if ((${#missing[@]})); then
     echo "missing: ${missing[*]}"
     exit 1
   fi
   exit 0
 fi
-((${#missing[@]})) || exit 0
+
+if ((${#missing[@]} == 0)); then
+  install_js_peers
+  exit 0
+fi
 
 as_root=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -64,3 +98,4 @@ echo "setup.sh: installing ${missing[*]}"
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup.sh: done"
+install_js_peers

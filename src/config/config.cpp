@@ -24,6 +24,13 @@ uint64_t ms(milliseconds d) {
 milliseconds to_ms(uint64_t v) {
   return milliseconds(static_cast<milliseconds::rep>(v));
 }
+// The timeout a layer of OTLP settings has, falling back to `generic`, then the default.
+uint64_t otlp_timeout(const sdk_config::otlp_settings& s,
+                      const sdk_config::otlp_settings* generic = nullptr) {
+  if (s.timeout) return ms(*s.timeout);
+  if (generic != nullptr && generic->timeout) return ms(*generic->timeout);
+  return ms(exporter::otlp_exporter_options{}.timeout);
+}
 
 // Length of the UTF-8 sequence starting at s[i], or 0 if it is not valid UTF-8 (overlong
 // forms, surrogates and code points past U+10FFFF are invalid, as in RFC 3629).
@@ -158,9 +165,57 @@ std::optional<sdk_config::sampler_kind> parse_sampler(std::string_view s) noexce
 
 std::optional<sdk_config::exporter_kind> parse_exporter(std::string_view s) noexcept {
   using k = sdk_config::exporter_kind;
-  for (k v : {k::console, k::otlp})
+  for (k v : {k::console, k::otlp, k::prometheus, k::jsonl})
     if (iequals(s, to_string(v))) return v;
   return std::nullopt;
+}
+
+std::optional<exporter::otlp_protocol> parse_protocol(std::string_view s) noexcept {
+  using p = exporter::otlp_protocol;
+  for (p v : {p::http_protobuf, p::http_json, p::grpc})
+    if (iequals(s, to_string(v))) return v;
+  return std::nullopt;
+}
+
+std::optional<bool> parse_compression(std::string_view s) noexcept {
+  if (iequals(s, "gzip")) return true;
+  if (iequals(s, "none")) return false;
+  return std::nullopt;
+}
+
+std::optional<metrics::exemplar_filter> parse_exemplar_filter(std::string_view s) noexcept {
+  using f = metrics::exemplar_filter;
+  if (iequals(s, "trace_based")) return f::trace_based;
+  if (iequals(s, "always_on")) return f::always_on;
+  if (iequals(s, "always_off")) return f::always_off;
+  return std::nullopt;
+}
+
+std::optional<sdk_config::temporality_preference> parse_temporality(std::string_view s) noexcept {
+  using t = sdk_config::temporality_preference;
+  for (t v : {t::cumulative, t::delta, t::lowmemory})
+    if (iequals(s, to_string(v))) return v;
+  return std::nullopt;
+}
+
+namespace {
+// UTF-8 text with no byte at or below ' ' and no DEL.
+bool clean_token(std::string_view s) noexcept {
+  if (s.empty() || !valid_utf8(s)) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
+  return true;
+}
+}  // namespace
+
+bool valid_endpoint(std::string_view s) noexcept {
+  const bool url = (s.starts_with("http://") && s.size() > 7) ||
+                   (s.starts_with("https://") && s.size() > 8);
+  return url && clean_token(s);
+}
+
+bool valid_host(std::string_view s) noexcept {
+  return clean_token(s);
 }
 
 std::optional<sdk_config::console_format> parse_console_format(std::string_view s) noexcept {
@@ -182,10 +237,21 @@ std::span<const numeric_setting> numeric_settings() noexcept {
          c.limits.attribute_count = v;
          c.limits.attributes_per_event = v;
          c.limits.attributes_per_link = v;
+         c.log_limits.attribute_count = v;
        }},
       {"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "", kind::integer, 0, max_integer,
        [](const sdk_config& c) -> uint64_t { return c.limits.attribute_value_length; },
-       [](sdk_config& c, uint64_t v) { c.limits.attribute_value_length = v; }},
+       [](sdk_config& c, uint64_t v) {
+         c.limits.attribute_value_length = v;
+         c.log_limits.attribute_value_length = v;
+       }},
+      {"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", "logs.limits.attribute_count", kind::integer, 0,
+       max_integer, [](const sdk_config& c) -> uint64_t { return c.log_limits.attribute_count; },
+       [](sdk_config& c, uint64_t v) { c.log_limits.attribute_count = v; }},
+      {"OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", "logs.limits.attribute_value_length",
+       kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.log_limits.attribute_value_length; },
+       [](sdk_config& c, uint64_t v) { c.log_limits.attribute_value_length = v; }},
       {"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "traces.limits.attribute_count", kind::integer, 0,
        max_integer, [](const sdk_config& c) -> uint64_t { return c.limits.attribute_count; },
        [](sdk_config& c, uint64_t v) { c.limits.attribute_count = v; }},
@@ -217,6 +283,50 @@ std::span<const numeric_setting> numeric_settings() noexcept {
       {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "traces.batch.max_export_batch_size", kind::integer, 1,
        max_spans, [](const sdk_config& c) -> uint64_t { return c.batch.max_export_batch_size; },
        [](sdk_config& c, uint64_t v) { c.batch.max_export_batch_size = v; }},
+      {"OTEL_BLRP_SCHEDULE_DELAY", "logs.batch.schedule_delay_ms", kind::duration, 0,
+       max_integer, [](const sdk_config& c) { return ms(c.log_batch.schedule_delay); },
+       [](sdk_config& c, uint64_t v) { c.log_batch.schedule_delay = to_ms(v); }},
+      {"OTEL_BLRP_EXPORT_TIMEOUT", "logs.batch.export_timeout_ms", kind::timeout, 0, max_integer,
+       [](const sdk_config& c) { return ms(c.log_batch.export_timeout); },
+       [](sdk_config& c, uint64_t v) { c.log_batch.export_timeout = to_ms(v); }},
+      {"OTEL_BLRP_MAX_QUEUE_SIZE", "logs.batch.max_queue_size", kind::integer, 1, max_spans,
+       [](const sdk_config& c) -> uint64_t { return c.log_batch.max_queue_size; },
+       [](sdk_config& c, uint64_t v) { c.log_batch.max_queue_size = v; }},
+      {"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "logs.batch.max_export_batch_size", kind::integer, 1,
+       max_spans, [](const sdk_config& c) -> uint64_t { return c.log_batch.max_export_batch_size; },
+       [](sdk_config& c, uint64_t v) { c.log_batch.max_export_batch_size = v; }},
+      {"OTEL_METRIC_EXPORT_INTERVAL", "metrics.export_interval_ms", kind::duration, 1,
+       max_integer, [](const sdk_config& c) { return ms(c.metric_export_interval); },
+       [](sdk_config& c, uint64_t v) { c.metric_export_interval = to_ms(v); }},
+      {"OTEL_METRIC_EXPORT_TIMEOUT", "metrics.export_timeout_ms", kind::timeout, 0, max_integer,
+       [](const sdk_config& c) { return ms(c.metric_export_timeout); },
+       [](sdk_config& c, uint64_t v) { c.metric_export_timeout = to_ms(v); }},
+      {"OTEL_EXPORTER_PROMETHEUS_PORT", "metrics.prometheus.port", kind::integer, 0, 65535,
+       [](const sdk_config& c) -> uint64_t { return c.prometheus_port; },
+       [](sdk_config& c, uint64_t v) { c.prometheus_port = static_cast<uint16_t>(v); }},
+      {"OTEL_EXPORTER_OTLP_TIMEOUT", "otlp.timeout_ms", kind::timeout, 0, max_integer,
+       [](const sdk_config& c) { return otlp_timeout(c.otlp); },
+       [](sdk_config& c, uint64_t v) { c.otlp.timeout = to_ms(v); }},
+      {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "otlp.traces.timeout_ms", kind::timeout, 0,
+       max_integer, [](const sdk_config& c) { return otlp_timeout(c.otlp_traces, &c.otlp); },
+       [](sdk_config& c, uint64_t v) { c.otlp_traces.timeout = to_ms(v); }},
+      {"OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "otlp.metrics.timeout_ms", kind::timeout, 0,
+       max_integer, [](const sdk_config& c) { return otlp_timeout(c.otlp_metrics, &c.otlp); },
+       [](sdk_config& c, uint64_t v) { c.otlp_metrics.timeout = to_ms(v); }},
+      {"OTEL_EXPORTER_OTLP_LOGS_TIMEOUT", "otlp.logs.timeout_ms", kind::timeout, 0, max_integer,
+       [](const sdk_config& c) { return otlp_timeout(c.otlp_logs, &c.otlp); },
+       [](sdk_config& c, uint64_t v) { c.otlp_logs.timeout = to_ms(v); }},
+      // A file of at least 1 KiB (a smaller cap would put every batch in its own file), at
+      // most 1 TiB; at most 2^31-1 files (0: keep all); rotation by age in ms (0: none).
+      {"AGTEL_JSONL_MAX_FILE_BYTES", "jsonl.max_file_bytes", kind::integer, 1024,
+       uint64_t{1} << 40, [](const sdk_config& c) -> uint64_t { return c.jsonl.max_file_bytes; },
+       [](sdk_config& c, uint64_t v) { c.jsonl.max_file_bytes = v; }},
+      {"AGTEL_JSONL_MAX_FILES", "jsonl.max_files", kind::integer, 0, max_integer,
+       [](const sdk_config& c) -> uint64_t { return c.jsonl.max_files; },
+       [](sdk_config& c, uint64_t v) { c.jsonl.max_files = static_cast<uint32_t>(v); }},
+      {"AGTEL_JSONL_ROTATE_INTERVAL", "jsonl.rotate_interval_ms", kind::duration, 0, max_integer,
+       [](const sdk_config& c) { return ms(c.jsonl.rotate_interval); },
+       [](sdk_config& c, uint64_t v) { c.jsonl.rotate_interval = to_ms(v); }},
   };
   return table;
 }
@@ -266,19 +376,24 @@ std::vector<std::string> parse_name_list(std::string_view s) {
 }
 
 bool apply_exporter_names(std::span<const std::string> names, std::string_view where,
-                          std::string_view name, std::vector<sdk_config::exporter_kind>& out) {
+                          std::string_view name, std::vector<sdk_config::exporter_kind>& out,
+                          telemetry_signal signal) {
+  const bool pull_allowed = signal == telemetry_signal::metrics;
   std::vector<sdk_config::exporter_kind> chosen;
   bool none = false;
   for (const auto& n : names) {
+    auto k = parse_exporter(n);
+    if (k == sdk_config::exporter_kind::prometheus && !pull_allowed) k.reset();
     if (iequals(n, "none")) {
       none = true;
-    } else if (auto k = parse_exporter(n)) {
+    } else if (k) {
       bool dup = false;
       for (auto c : chosen) dup = dup || c == *k;
       if (!dup) chosen.push_back(*k);
     } else {
       report(diag_level::warning, std::string(where) + std::string(name) + ": unknown exporter '" +
-                                      printable(n) + "' (agtel has: console, otlp, none); ignored");
+                                      printable(n) + "' (agtel has: otlp, jsonl, console, " +
+                                      (pull_allowed ? "prometheus, " : "") + "none); ignored");
     }
   }
   if (none && !chosen.empty()) {
@@ -321,6 +436,22 @@ std::string_view to_string(sdk_config::exporter_kind k) noexcept {
       return "console";
     case sdk_config::exporter_kind::otlp:
       return "otlp";
+    case sdk_config::exporter_kind::prometheus:
+      return "prometheus";
+    case sdk_config::exporter_kind::jsonl:
+      return "jsonl";
+  }
+  return "?";
+}
+
+std::string_view to_string(sdk_config::temporality_preference p) noexcept {
+  switch (p) {
+    case sdk_config::temporality_preference::cumulative:
+      return "cumulative";
+    case sdk_config::temporality_preference::delta:
+      return "delta";
+    case sdk_config::temporality_preference::lowmemory:
+      return "lowmemory";
   }
   return "?";
 }

@@ -39,9 +39,26 @@ std::string format_ratio(double v);
 std::optional<double> parse_probability(std::string_view s) noexcept;
 
 std::optional<sdk_config::sampler_kind> parse_sampler(std::string_view s) noexcept;
-// "console" or "otlp" ("none" is handled by the callers: it empties the list).
+// "console", "otlp", "prometheus" or "jsonl" ("none" is handled by apply_exporter_names).
 std::optional<sdk_config::exporter_kind> parse_exporter(std::string_view s) noexcept;
 std::optional<sdk_config::console_format> parse_console_format(std::string_view s) noexcept;
+
+// The values both readers accept for the metrics and OTLP settings, case-insensitive; each
+// returns nullopt for anything else, and the caller reports it with its own key name.
+// `expected_*` are the valid spellings, for those messages.
+std::optional<exporter::otlp_protocol> parse_protocol(std::string_view s) noexcept;
+inline constexpr std::string_view expected_protocol = "grpc, http/protobuf or http/json";
+std::optional<bool> parse_compression(std::string_view s) noexcept;  // gzip: true, none: false
+inline constexpr std::string_view expected_compression = "gzip or none";
+std::optional<metrics::exemplar_filter> parse_exemplar_filter(std::string_view s) noexcept;
+inline constexpr std::string_view expected_exemplar_filter =
+    "trace_based, always_on or always_off";
+std::optional<sdk_config::temporality_preference> parse_temporality(std::string_view s) noexcept;
+inline constexpr std::string_view expected_temporality = "cumulative, delta or lowmemory";
+// An http:// or https:// URL of UTF-8 text without spaces or control characters.
+bool valid_endpoint(std::string_view s) noexcept;
+// A host name or address: non-empty UTF-8 text without spaces or control characters.
+bool valid_host(std::string_view s) noexcept;
 
 // A numeric setting reachable from the environment, the YAML file, or both.
 struct numeric_setting {
@@ -71,11 +88,12 @@ std::vector<std::string> parse_name_list(std::string_view s);
 // Adds one name the same way (lower-cased, unless already present).
 void add_name(std::vector<std::string>& names, std::string_view name);
 
-// Applies the exporter names to `out`: "none" empties the list, unknown names are reported
-// (`where` + `name` say where they came from). Returns false, leaving `out` untouched, if
-// no name was usable.
+// Applies the exporter names to `out`: "none" empties the list, unknown names (and
+// prometheus for any signal but metrics) are reported (`where` + `name` say where they
+// came from). Returns false, leaving `out` untouched, if no name was usable.
 bool apply_exporter_names(std::span<const std::string> names, std::string_view where,
-                          std::string_view name, std::vector<sdk_config::exporter_kind>& out);
+                          std::string_view name, std::vector<sdk_config::exporter_kind>& out,
+                          telemetry_signal signal);
 
 void report(diag_level level, std::string_view message) noexcept;
 

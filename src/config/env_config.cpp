@@ -1,4 +1,5 @@
-// The environment layer: OTEL_* variables (and AGTEL_CONSOLE_FORMAT) over a base config,
+// The environment layer: OTEL_* variables (and AGTEL_CONSOLE_FORMAT, AGTEL_JSONL_*) over a
+// base config,
 // parsed by the rules of the OpenTelemetry environment variable specification.
 #include <cstdlib>
 #include <string>
@@ -60,9 +61,9 @@ std::optional<std::string> percent_decode(std::string_view s) {
 // first invalid entry, by its key when it has one. Empty entries (",,", a trailing comma)
 // carry nothing and are skipped. A '=' inside a value is taken literally: splitting at the
 // first '=' is unambiguous, and it is what other SDKs do.
-std::optional<std::vector<std::pair<std::string, std::string>>> parse_resource_attributes(
-    std::string_view text) {
-  constexpr std::string_view name = "OTEL_RESOURCE_ATTRIBUTES";
+// OTEL_EXPORTER_OTLP_*HEADERS use the same W3C-baggage-like format and rules.
+std::optional<std::vector<std::pair<std::string, std::string>>> parse_key_value_list(
+    std::string_view name, std::string_view text) {
   const std::string discarded = "; the whole variable is ignored";
   std::vector<std::pair<std::string, std::string>> out;
   std::string_view rest = text;
@@ -144,6 +145,99 @@ void apply_sampler(sdk_config& out) {
   }
 }
 
+// OTEL_EXPORTER_OTLP_<signal>* into one layer of settings. `prefix` is
+// "OTEL_EXPORTER_OTLP_" or "OTEL_EXPORTER_OTLP_TRACES_" etc. (timeouts are numeric settings).
+void apply_otlp_env(const std::string& prefix, sdk_config::otlp_settings& out) {
+  const auto var = [&](const char* suffix) { return prefix + suffix; };
+  const auto expected = [&](const std::string& n, std::string_view what, std::string_view got) {
+    warn(n, "expected " + std::string(what) + ", got '" + printable(got) + "'; ignored");
+  };
+  if (std::string n = var("PROTOCOL"); auto v = env(n.c_str())) {
+    if (auto p = parse_protocol(*v))
+      out.protocol = *p;
+    else
+      expected(n, expected_protocol, *v);
+  }
+  if (std::string n = var("ENDPOINT"); auto v = env(n.c_str())) {
+    if (valid_endpoint(*v))
+      out.endpoint = std::string(*v);
+    else
+      expected(n, "an http:// or https:// URL", *v);
+  }
+  if (std::string n = var("HEADERS"); auto v = env(n.c_str())) {
+    if (auto headers = parse_key_value_list(n, *v)) out.headers = std::move(*headers);
+  }
+  if (std::string n = var("COMPRESSION"); auto v = env(n.c_str())) {
+    if (auto gzip = parse_compression(*v))
+      out.gzip = *gzip;
+    else
+      expected(n, expected_compression, *v);
+  }
+  const auto path = [&](const char* suffix, std::optional<std::string>& field) {
+    std::string n = var(suffix);
+    if (auto v = env(n.c_str())) {
+      if (valid_utf8(*v))
+        field = std::string(*v);
+      else
+        warn(n, "'" + printable(*v) + "' is not valid UTF-8; ignored");
+    }
+  };
+  path("CERTIFICATE", out.certificate_file);
+  path("CLIENT_KEY", out.client_key_file);
+  path("CLIENT_CERTIFICATE", out.client_certificate_file);
+  if (std::string n = var("INSECURE"); auto v = env(n.c_str())) {
+    out.insecure = iequals(*v, "true");
+    if (!*out.insecure && !iequals(*v, "false"))
+      warn(n, "expected true or false, got '" + printable(*v) + "'; using false");
+  }
+}
+
+// OTEL_{TRACES,METRICS,LOGS}_EXPORTER into `out`.
+void apply_exporters_env(const char* name, telemetry_signal signal,
+                         std::vector<sdk_config::exporter_kind>& out) {
+  if (auto v = env(name)) {
+    auto names = parse_name_list(*v);
+    if (!apply_exporter_names(names, "", name, out, signal))
+      warn(name, "no usable exporter in '" + printable(*v) + "'; ignored");
+  }
+}
+
+void apply_metrics_env(sdk_config& out) {
+  apply_exporters_env("OTEL_METRICS_EXPORTER", telemetry_signal::metrics, out.metrics_exporters);
+  if (auto v = env("OTEL_METRICS_EXEMPLAR_FILTER")) {
+    if (auto f = parse_exemplar_filter(*v))
+      out.exemplar_filter = *f;
+    else
+      warn("OTEL_METRICS_EXEMPLAR_FILTER", "expected " + std::string(expected_exemplar_filter) +
+                                               ", got '" + printable(*v) + "'; ignored");
+  }
+  if (auto v = env("OTEL_EXPORTER_PROMETHEUS_HOST")) {
+    if (valid_host(*v))
+      out.prometheus_host = std::string(*v);
+    else
+      warn("OTEL_EXPORTER_PROMETHEUS_HOST",
+           "'" + printable(*v) + "' is not a host name or address; using " + out.prometheus_host);
+  }
+  if (auto v = env("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE")) {
+    if (auto t = parse_temporality(*v))
+      out.metrics_temporality = *t;
+    else
+      warn("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+           "expected " + std::string(expected_temporality) + ", got '" + printable(*v) +
+               "'; ignored");
+  }
+}
+
+void apply_jsonl_env(sdk_config& out) {
+  if (auto v = env("AGTEL_JSONL_DIRECTORY")) {
+    if (valid_utf8(*v))
+      out.jsonl.directory = std::string(*v);
+    else
+      warn("AGTEL_JSONL_DIRECTORY", "'" + printable(*v) + "' is not valid UTF-8; using " +
+                                        printable(out.jsonl.directory, 256));
+  }
+}
+
 sdk_config apply_env(sdk_config out) {
   if (auto v = env("OTEL_SDK_DISABLED")) {
     // The spec: only "true" (any case) is true; anything else is false, reported unless it
@@ -154,7 +248,7 @@ sdk_config apply_env(sdk_config out) {
   }
 
   if (auto v = env("OTEL_RESOURCE_ATTRIBUTES")) {
-    if (auto attrs = parse_resource_attributes(*v)) {
+    if (auto attrs = parse_key_value_list("OTEL_RESOURCE_ATTRIBUTES", *v)) {
       for (auto& [key, value] : *attrs) {
         out.resource_attributes.set(key, value);
         // This layer's service.name beats the file's `service.name`; OTEL_SERVICE_NAME
@@ -172,11 +266,7 @@ sdk_config apply_env(sdk_config out) {
 
   apply_sampler(out);
 
-  if (auto v = env("OTEL_TRACES_EXPORTER")) {
-    auto names = parse_name_list(*v);
-    if (!apply_exporter_names(names, "", "OTEL_TRACES_EXPORTER", out.traces_exporters))
-      warn("OTEL_TRACES_EXPORTER", "no usable exporter in '" + printable(*v) + "'; ignored");
-  }
+  apply_exporters_env("OTEL_TRACES_EXPORTER", telemetry_signal::traces, out.traces_exporters);
   if (auto v = env("AGTEL_CONSOLE_FORMAT")) {
     if (auto f = parse_console_format(*v))
       out.console = *f;
@@ -191,6 +281,14 @@ sdk_config apply_env(sdk_config out) {
     else
       out.propagators = std::move(names);
   }
+
+  apply_metrics_env(out);
+  apply_exporters_env("OTEL_LOGS_EXPORTER", telemetry_signal::logs, out.logs_exporters);
+  apply_jsonl_env(out);
+  apply_otlp_env("OTEL_EXPORTER_OTLP_", out.otlp);
+  apply_otlp_env("OTEL_EXPORTER_OTLP_TRACES_", out.otlp_traces);
+  apply_otlp_env("OTEL_EXPORTER_OTLP_METRICS_", out.otlp_metrics);
+  apply_otlp_env("OTEL_EXPORTER_OTLP_LOGS_", out.otlp_logs);
 
   for (const numeric_setting& s : numeric_settings()) {
     if (s.env.empty()) continue;

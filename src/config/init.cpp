@@ -1,5 +1,5 @@
-// agtel::sdk::init and shutdown: from an sdk_config to an installed tracer_provider and
-// propagator.
+// agtel::sdk::init and shutdown: from an sdk_config to an installed tracer_provider, meter
+// provider, logger provider and propagator.
 #include "agtel/sdk/init.hpp"
 
 #include <mutex>
@@ -7,6 +7,12 @@
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/export/console_span_exporter.hpp"
+#include "agtel/export/jsonl_exporter.hpp"
+#include "agtel/export/otlp_exporter.hpp"
+#include "agtel/export/prometheus_exporter.hpp"
+#include "agtel/logs/batch_log_record_processor.hpp"
+#include "agtel/logs/logger_provider.hpp"
+#include "agtel/metrics/metric_reader.hpp"
 #include "agtel/propagation/composite.hpp"
 #include "agtel/trace/batch_span_processor.hpp"
 
@@ -18,6 +24,9 @@ constexpr std::string_view component = "sdk";
 struct sdk_state {
   std::mutex mutex;
   std::shared_ptr<trace::tracer_provider> provider;  // null: not initialized
+  std::shared_ptr<metrics::meter_provider> meters;   // null: no metrics exporter
+  std::shared_ptr<logs::logger_provider> loggers;    // null: no logs exporter
+  std::shared_ptr<exporter::prometheus_exporter> prometheus;
 };
 
 sdk_state& state() {
@@ -59,8 +68,6 @@ agtel::resource make_resource(const sdk_config& c) {
 }
 
 void add_processors(const sdk_config& c, trace::tracer_provider_options& opts) {
-  bool has_otlp = false;
-  std::string others;
   for (auto kind : c.traces_exporters) {
     switch (kind) {
       case sdk_config::exporter_kind::console: {
@@ -69,21 +76,100 @@ void add_processors(const sdk_config& c, trace::tracer_provider_options& opts) {
                                                                  : exporter::console_format::tree;
         opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
             exporter::make_console_span_exporter(o), c.batch));
-        others += others.empty() ? "console" : ", console";
         break;
       }
       case sdk_config::exporter_kind::otlp:
-        has_otlp = true;
+        opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
+            exporter::make_otlp_span_exporter(otlp_options_for(c, telemetry_signal::traces)),
+            c.batch));
+        break;
+      case sdk_config::exporter_kind::jsonl:
+        opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
+            exporter::make_jsonl_span_exporter(c.jsonl), c.batch));
+        break;
+      case sdk_config::exporter_kind::prometheus:
+        break;  // not a span exporter (the config readers refuse it for traces)
+    }
+  }
+}
+
+// The meter provider with one reader per metrics exporter; nullptr when there is none.
+std::shared_ptr<metrics::meter_provider> make_meter_provider(
+    const sdk_config& c, const agtel::resource& resource,
+    std::shared_ptr<exporter::prometheus_exporter>& prometheus) {
+  metrics::meter_provider_options opts;
+  opts.resource = resource;
+  opts.exemplars = c.exemplar_filter;
+  const metrics::periodic_metric_reader_options periodic{.interval = c.metric_export_interval,
+                                                         .timeout = c.metric_export_timeout};
+  for (auto kind : c.metrics_exporters) {
+    switch (kind) {
+      case sdk_config::exporter_kind::otlp:
+        opts.readers.push_back(std::make_shared<metrics::periodic_metric_reader>(
+            exporter::make_otlp_metric_exporter(otlp_options_for(c, telemetry_signal::metrics),
+                                                temporality_for(c.metrics_temporality)),
+            periodic));
+        break;
+      case sdk_config::exporter_kind::jsonl:
+        opts.readers.push_back(std::make_shared<metrics::periodic_metric_reader>(
+            exporter::make_jsonl_metric_exporter(c.jsonl, temporality_for(c.metrics_temporality)),
+            periodic));
+        break;
+      case sdk_config::exporter_kind::prometheus: {
+        exporter::prometheus_exporter_options o;
+        o.host = c.prometheus_host;
+        o.port = c.prometheus_port;
+        prometheus = std::make_shared<exporter::prometheus_exporter>(o);
+        opts.readers.push_back(prometheus->reader());
+        break;
+      }
+      case sdk_config::exporter_kind::console:
+        // Never pretend: the setting is accepted, and the missing exporter is said out loud.
+        detail::diag(diag_level::warning, component,
+                     "OTEL_METRICS_EXPORTER=console: agtel has no console metric exporter "
+                     "yet; metrics are not printed");
         break;
     }
   }
-  if (has_otlp) {
-    // Never pretend: the setting is accepted, and the missing exporter is said out loud.
-    std::string msg =
-        "OTEL_TRACES_EXPORTER=otlp: the OTLP exporter is not available in this build; ";
-    msg += others.empty() ? "spans are not exported" : "spans go only to: " + others;
-    detail::diag(diag_level::warning, component, msg);
+  if (opts.readers.empty()) return nullptr;
+  auto provider = std::make_shared<metrics::meter_provider>(std::move(opts));
+  if (prometheus && !prometheus->start())
+    detail::diag(diag_level::error, component,
+                 "the Prometheus endpoint could not start on " + c.prometheus_host + ":" +
+                     std::to_string(c.prometheus_port) + "; /metrics is not served");
+  return provider;
+}
+
+// The logger provider with one batch processor per logs exporter; nullptr when there is
+// none (loggers then stay disabled, and cost one load per call).
+std::shared_ptr<logs::logger_provider> make_logger_provider(const sdk_config& c,
+                                                            const agtel::resource& resource) {
+  logs::logger_provider_options opts;
+  opts.resource = resource;
+  opts.limits = c.log_limits;
+  auto add = [&](std::unique_ptr<logs::log_record_exporter> e) {
+    opts.processors.push_back(
+        std::make_unique<logs::batch_log_record_processor>(std::move(e), c.log_batch));
+  };
+  for (auto kind : c.logs_exporters) {
+    switch (kind) {
+      case sdk_config::exporter_kind::otlp:
+        add(exporter::make_otlp_log_exporter(otlp_options_for(c, telemetry_signal::logs)));
+        break;
+      case sdk_config::exporter_kind::jsonl:
+        add(exporter::make_jsonl_log_exporter(c.jsonl));
+        break;
+      case sdk_config::exporter_kind::console:
+        detail::diag(diag_level::warning, component,
+                     "OTEL_LOGS_EXPORTER=console: agtel has no console log exporter yet; log "
+                     "records are not printed");
+        break;
+      case sdk_config::exporter_kind::prometheus:
+        break;  // not a log exporter (the config readers refuse it for logs)
+    }
   }
+  if (opts.processors.empty()) return nullptr;
+  return std::make_shared<logs::logger_provider>(std::move(opts));
 }
 
 void install_propagator(const sdk_config& c) {
@@ -129,6 +215,10 @@ std::shared_ptr<trace::tracer_provider> init(const sdk_config& config) noexcept 
     }
     trace::tracer_provider_options opts;
     opts.resource = make_resource(config);
+    s.meters = make_meter_provider(config, opts.resource, s.prometheus);
+    if (s.meters) metrics::set_global_meter_provider(s.meters);
+    s.loggers = make_logger_provider(config, opts.resource);
+    if (s.loggers) logs::set_global_logger_provider(s.loggers);
     opts.sampler = make_sampler(config);
     opts.limits = config.limits;
     add_processors(config, opts);
@@ -146,13 +236,39 @@ std::shared_ptr<trace::tracer_provider> init(const sdk_config& config) noexcept 
 
 sdk_result shutdown(std::chrono::milliseconds timeout) noexcept {
   std::shared_ptr<trace::tracer_provider> provider;
+  std::shared_ptr<metrics::meter_provider> meters;
+  std::shared_ptr<logs::logger_provider> loggers;
+  std::shared_ptr<exporter::prometheus_exporter> prometheus;
   {
     auto& s = state();
     std::lock_guard lock(s.mutex);
     provider = std::move(s.provider);
+    meters = std::move(s.meters);
+    loggers = std::move(s.loggers);
+    prometheus = std::move(s.prometheus);
   }
   if (!provider) return sdk_result::already_shutdown;
-  return provider->shutdown(timeout);
+  // One deadline for all three providers: traces first (spans queue up), then logs, then
+  // metrics (their final collection and export), each with the time the others left.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto left = [&] {
+    return std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now()),
+                    std::chrono::milliseconds(0));
+  };
+  sdk_result r = provider->shutdown(timeout);
+  if (loggers) {
+    sdk_result l = loggers->shutdown(left());
+    if (logs::global_logger_provider() == loggers) logs::set_global_logger_provider(nullptr);
+    if (r == sdk_result::ok) r = l;
+  }
+  if (meters) {
+    sdk_result m = meters->shutdown(left());
+    if (metrics::global_meter_provider() == meters) metrics::set_global_meter_provider(nullptr);
+    if (r == sdk_result::ok) r = m;
+  }
+  if (prometheus) prometheus->stop();
+  return r;
 }
 
 }  // namespace agtel::sdk

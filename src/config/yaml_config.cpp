@@ -120,6 +120,14 @@ class yaml_reader {
                      read_service(v, path);
                    else if (key == "traces")
                      read_traces(v, path);
+                   else if (key == "metrics")
+                     read_metrics(v, path);
+                   else if (key == "logs")
+                     read_logs(v, path);
+                   else if (key == "otlp")
+                     read_otlp(v, path, out_.otlp, true);
+                   else if (key == "jsonl")
+                     read_jsonl(v, path);
                    else if (key == "propagators")
                      read_propagators(v, path);
                    else
@@ -190,17 +198,17 @@ class yaml_reader {
     return s;
   }
 
-  void read_bool(const YAML::Node& v, std::string_view path, bool& out) {
+  // True when `out` was set; false (reported, `out` untouched) for anything but true/false.
+  bool read_bool(const YAML::Node& v, std::string_view path, bool& out) {
     auto s = scalar(v, path, "true or false");
-    if (!s) return;
-    if (iequals(*s, "true"))
-      out = true;
-    else if (iequals(*s, "false"))
-      out = false;
-    else
-      warn(
-          v, path,
-          "expected true or false, got '" + printable(*s) + "'; using " + (out ? "true" : "false"));
+    if (!s) return false;
+    if (iequals(*s, "true") || iequals(*s, "false")) {
+      out = iequals(*s, "true");
+      return true;
+    }
+    warn(v, path,
+         "expected true or false, got '" + printable(*s) + "'; using " + (out ? "true" : "false"));
+    return false;
   }
 
   void read_service(const YAML::Node& n, std::string_view parent) {
@@ -235,7 +243,7 @@ class yaml_reader {
                    if (key == "sampler")
                      read_sampler(v, path);
                    else if (key == "exporter")
-                     read_exporter(v, path);
+                     read_exporter(v, path, telemetry_signal::traces, out_.traces_exporters);
                    else if (key == "console")
                      read_console(v, path);
                    else if (key == "batch" || key == "limits")
@@ -283,7 +291,8 @@ class yaml_reader {
   }
 
   // `exporter: console`, `exporter: "console, otlp"`, `exporter: [console, otlp]`, `none`.
-  void read_exporter(const YAML::Node& v, std::string_view path) {
+  void read_exporter(const YAML::Node& v, std::string_view path, telemetry_signal signal,
+                     std::vector<sdk_config::exporter_kind>& out) {
     std::vector<std::string> names;
     if (v.IsScalar()) {
       names = parse_name_list(v.Scalar());
@@ -296,7 +305,7 @@ class yaml_reader {
                "; ignored");
       return;
     }
-    if (!apply_exporter_names(names, where(v), path, out_.traces_exporters))
+    if (!apply_exporter_names(names, where(v), path, out, signal))
       warn(v, path, "no usable exporter; ignored");
   }
 
@@ -315,18 +324,162 @@ class yaml_reader {
                  });
   }
 
-  // traces.batch and traces.limits: every key is one of the numeric settings.
+  // True when `path` is one of the numeric settings (which is then applied, or reported
+  // and kept at the layer below's value).
+  bool read_numeric(const YAML::Node& v, std::string_view path) {
+    for (const numeric_setting& s : numeric_settings()) {
+      if (s.yaml != path) continue;
+      if (auto text = scalar(v, path, "a non-negative integer")) {
+        if (auto value = check_numeric(s, where(v), path, *text, out_)) s.set(out_, *value);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // *.batch and *.limits: every key is one of the numeric settings.
   void read_numbers(const YAML::Node& n, std::string_view parent) {
     for_each_key(n, parent, [&](const std::string&, const std::string& path, const YAML::Node& v) {
-      for (const numeric_setting& s : numeric_settings()) {
-        if (s.yaml != path) continue;
-        if (auto text = scalar(v, path, "a non-negative integer")) {
-          if (auto value = check_numeric(s, where(v), path, *text, out_)) s.set(out_, *value);
-        }
-        return;
-      }
-      unknown_key(v, path);
+      if (!read_numeric(v, path)) unknown_key(v, path);
     });
+  }
+
+  // One of a fixed set of names: `parse` maps the text to a value, or to nullopt.
+  template <class T, class Parse>
+  void read_choice(const YAML::Node& v, std::string_view path, std::string_view expected,
+                   Parse parse, T& out) {
+    auto s = scalar(v, path, expected);
+    if (!s) return;
+    if (auto value = parse(*s))
+      out = *value;
+    else
+      warn(v, path,
+           "expected " + std::string(expected) + ", got '" + printable(*s) + "'; ignored");
+  }
+
+  // A string that `valid` accepts, described by `expected` when it does not.
+  void read_checked_text(const YAML::Node& v, std::string_view path, std::string_view expected,
+                         bool (*valid)(std::string_view) noexcept, std::string& out) {
+    auto s = text(v, path);
+    if (!s) return;
+    if (valid(*s))
+      out = std::move(*s);
+    else
+      warn(v, path,
+           "expected " + std::string(expected) + ", got '" + printable(*s) + "'; ignored");
+  }
+
+  void read_metrics(const YAML::Node& n, std::string_view parent) {
+    for_each_key(n, parent,
+                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+                   if (key == "exporter")
+                     read_exporter(v, path, telemetry_signal::metrics, out_.metrics_exporters);
+                   else if (key == "exemplar_filter")
+                     read_choice(v, path, expected_exemplar_filter, parse_exemplar_filter,
+                                 out_.exemplar_filter);
+                   else if (key == "temporality_preference")
+                     read_choice(v, path, expected_temporality, parse_temporality,
+                                 out_.metrics_temporality);
+                   else if (key == "prometheus")
+                     read_prometheus(v, path);
+                   else if (!read_numeric(v, path))
+                     unknown_key(v, path);
+                 });
+  }
+
+  void read_prometheus(const YAML::Node& n, std::string_view parent) {
+    for_each_key(n, parent,
+                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+                   if (key == "host")
+                     read_checked_text(v, path, "a host name or address", valid_host,
+                                       out_.prometheus_host);
+                   else if (!read_numeric(v, path))
+                     unknown_key(v, path);
+                 });
+  }
+
+  void read_logs(const YAML::Node& n, std::string_view parent) {
+    for_each_key(n, parent,
+                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+                   if (key == "exporter")
+                     read_exporter(v, path, telemetry_signal::logs, out_.logs_exporters);
+                   else if (key == "batch" || key == "limits")
+                     read_numbers(v, path);
+                   else
+                     unknown_key(v, path);
+                 });
+  }
+
+  // `otlp:` (generic: it may hold the per-signal sections) or `otlp.<signal>:`.
+  void read_otlp(const YAML::Node& n, std::string_view parent, sdk_config::otlp_settings& out,
+                 bool generic) {
+    for_each_key(n, parent, [&](const std::string& key, const std::string& path,
+                                const YAML::Node& v) {
+      if (key == "protocol") {
+        read_choice(v, path, expected_protocol, parse_protocol, out.protocol);
+      } else if (key == "endpoint") {
+        std::string url;
+        read_checked_text(v, path, "an http:// or https:// URL", valid_endpoint, url);
+        if (!url.empty()) out.endpoint = std::move(url);
+      } else if (key == "headers") {
+        read_headers(v, path, out);
+      } else if (key == "compression") {
+        read_choice(v, path, expected_compression, parse_compression, out.gzip);
+      } else if (key == "certificate" || key == "client_key" || key == "client_certificate") {
+        auto s = text(v, path);
+        if (!s) return;
+        auto& field = key == "certificate" ? out.certificate_file
+                      : key == "client_key" ? out.client_key_file
+                                            : out.client_certificate_file;
+        field = std::move(*s);
+      } else if (key == "insecure") {
+        bool insecure = out.insecure.value_or(false);
+        if (read_bool(v, path, insecure)) out.insecure = insecure;
+      } else if (generic && key == "traces") {
+        read_otlp(v, path, out_.otlp_traces, false);
+      } else if (generic && key == "metrics") {
+        read_otlp(v, path, out_.otlp_metrics, false);
+      } else if (generic && key == "logs") {
+        read_otlp(v, path, out_.otlp_logs, false);
+      } else if (!read_numeric(v, path)) {
+        unknown_key(v, path);
+      }
+    });
+  }
+
+  // `headers: { authorization: Bearer abc, x-tenant: a }`: replaces this layer's headers as
+  // a whole (as the environment variable does); a bad entry costs only itself, and when
+  // every entry is bad the layer below stays. `headers: {}` means "no headers".
+  void read_headers(const YAML::Node& n, std::string_view parent,
+                    sdk_config::otlp_settings& out) {
+    if (!n.IsMap()) {
+      warn(n, parent,
+           std::string("expected a mapping of header names to values, got ") + type_name(n) +
+               "; ignored");
+      return;
+    }
+    std::vector<std::pair<std::string, std::string>> headers;
+    for_each_key(n, parent,
+                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+                   if (key.empty() || !valid_utf8(key)) {
+                     warn(v, path, "header names must be non-empty UTF-8 text; ignored");
+                     return;
+                   }
+                   if (auto s = text(v, path)) headers.emplace_back(key, std::move(*s));
+                 });
+    if (!headers.empty() || n.size() == 0) out.headers = std::move(headers);
+  }
+
+  void read_jsonl(const YAML::Node& n, std::string_view parent) {
+    for_each_key(n, parent,
+                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+                   if (key == "directory") {
+                     if (auto s = text(v, path); s && !s->empty())
+                       out_.jsonl.directory = std::move(*s);
+                   } else if (!read_numeric(v, path)) {
+                     unknown_key(v, path);
+                   }
+                 });
   }
 
   // `propagators: [tracecontext, baggage]` or `propagators: "tracecontext,baggage"`.

@@ -205,7 +205,7 @@ traces:
     max_queue_size: 10
     max_queue: 20
   batchh: {}
-metrics: {}
+metrix: {}
 )");
   EXPECT_EQ(c.service_name, "coder");
   EXPECT_EQ(c.batch.max_queue_size, 10u);
@@ -213,7 +213,7 @@ metrics: {}
   EXPECT_THAT(warnings_[0], HasSubstr("<string>:3:9: service.nmae: unknown key"));
   EXPECT_THAT(warnings_[1], HasSubstr("traces.batch.max_queue: unknown key"));
   EXPECT_THAT(warnings_[2], HasSubstr("traces.batchh: unknown key"));
-  EXPECT_THAT(warnings_[3], HasSubstr("metrics: unknown key"));
+  EXPECT_THAT(warnings_[3], HasSubstr("metrix: unknown key"));
 }
 
 TEST_F(config_yaml, number_errors_name_the_key_the_value_and_the_default) {

@@ -5,12 +5,23 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <mutex>
+
 #include "agtel/diagnostics.hpp"
+#include "agtel/logs/logger_provider.hpp"
+#include "agtel/metrics/meter_provider.hpp"
 #include "agtel/propagation/composite.hpp"
 #include "agtel/trace/tracer_provider.hpp"
 #include "support/test_support.hpp"
@@ -26,7 +37,8 @@ const char* const env_variables[] = {
     "OTEL_SDK_DISABLED",       "OTEL_SERVICE_NAME",       "OTEL_RESOURCE_ATTRIBUTES",
     "OTEL_TRACES_SAMPLER",     "OTEL_TRACES_SAMPLER_ARG", "OTEL_TRACES_EXPORTER",
     "OTEL_PROPAGATORS",        "AGTEL_CONSOLE_FORMAT",    "AGTEL_CONFIG_FILE",
-    "OTEL_BSP_MAX_QUEUE_SIZE",
+    "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_METRICS_EXPORTER",  "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_LOGS_EXPORTER",     "AGTEL_JSONL_DIRECTORY",
 };
 
 std::string string_attr(const resource& r, std::string_view key) {
@@ -40,6 +52,8 @@ std::string string_attr(const resource& r, std::string_view key) {
 sdk_config quiet() {
   sdk_config c;
   c.traces_exporters.clear();
+  c.metrics_exporters.clear();
+  c.logs_exporters.clear();
   return c;
 }
 
@@ -58,6 +72,7 @@ class init : public ::testing::Test {
   void TearDown() override {
     sdk::shutdown(std::chrono::seconds(1));
     trace::set_global_tracer_provider(nullptr);
+    logs::set_global_logger_provider(nullptr);
     propagation::set_global_propagator(nullptr);
     set_diagnostic_handler(nullptr);
     detail::reset_diagnostics_for_testing();
@@ -172,27 +187,79 @@ TEST_F(init, disabled_still_installs_the_configured_propagator) {
   EXPECT_EQ(fields[0], "baggage");
 }
 
-TEST_F(init, otlp_is_reported_as_missing_never_pretended) {
-  sdk_config c;  // the default exporter is otlp
-  auto provider = sdk::init(c);
-  ASSERT_NE(provider, nullptr);
-  auto warnings = at(diag_level::warning);
-  ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_EQ(warnings[0],
-            "sdk: OTEL_TRACES_EXPORTER=otlp: the OTLP exporter is not available in this build; "
-            "spans are not exported");
+// A loopback OTLP/HTTP sink that records the path and Content-Type of each request.
+class otlp_sink {
+ public:
+  otlp_sink() {
+    server_.Post(R"(/v1/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      std::lock_guard lock(mutex_);
+      requests_.push_back(req.path + " " + req.get_header_value("Content-Type"));
+      res.status = 200;
+      res.set_content("", req.get_header_value("Content-Type"));
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~otlp_sink() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<std::string> requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<std::string> requests_;
+};
+
+// OTEL_EXPORTER_OTLP_PROTOCOL alone switches the transport of every signal.
+TEST_F(init, otlp_traces_and_metrics_follow_the_protocol_variable) {
+  for (const char* protocol : {"http/protobuf", "http/json"}) {
+    SCOPED_TRACE(protocol);
+    otlp_sink sink;
+    test::scoped_env endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", sink.url());
+    test::scoped_env proto("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
+    sdk_config c = config_from_env();
+    ASSERT_NE(sdk::init(c), nullptr);
+    trace::get_tracer("init_test").start_span("exported").end();
+    auto meters = metrics::global_meter_provider();
+    ASSERT_NE(meters, nullptr);
+    meters->get_meter("init_test").create_counter<int64_t>("init.requests").add(1);
+    logs::get_logger("init_test").emit(logs::severity::info, "exported");
+    EXPECT_EQ(sdk::shutdown(std::chrono::seconds(5)), sdk_result::ok);
+    const std::string type = std::string(protocol) == "http/json" ? "application/json"
+                                                                  : "application/x-protobuf";
+    EXPECT_THAT(sink.requests(),
+                ::testing::UnorderedElementsAre("/v1/traces " + type, "/v1/metrics " + type,
+                                                "/v1/logs " + type));
+  }
 }
 
-TEST_F(init, otlp_next_to_console_says_where_spans_go) {
-  sdk_config c;
-  c.traces_exporters = {exporter_kind::otlp, exporter_kind::console};
-  ::testing::internal::CaptureStdout();
+TEST_F(init, shutdown_stops_the_meter_provider) {
+  sdk_config c = quiet();
+  c.metrics_exporters = {exporter_kind::prometheus};
+  c.prometheus_port = 0;  // a free port
+  ASSERT_NE(sdk::init(c), nullptr);
+  auto meters = metrics::global_meter_provider();
+  ASSERT_NE(meters, nullptr);
+  EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
+  EXPECT_NE(metrics::global_meter_provider(), meters);
+  EXPECT_EQ(meters->shutdown(), sdk_result::already_shutdown);
+}
+
+TEST_F(init, console_metrics_exporter_is_reported_as_missing_never_pretended) {
+  sdk_config c = quiet();
+  c.metrics_exporters = {exporter_kind::console};
   sdk::init(c);
-  sdk::shutdown();
-  ::testing::internal::GetCapturedStdout();
   auto warnings = at(diag_level::warning);
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_THAT(warnings[0], HasSubstr("spans go only to: console"));
+  EXPECT_THAT(warnings[0], HasSubstr("OTEL_METRICS_EXPORTER=console"));
 }
 
 TEST_F(init, console_exporter_in_json_prints_spans_by_shutdown) {
@@ -308,6 +375,227 @@ TEST_F(init, no_argument_init_honours_otel_sdk_disabled) {
   test::scoped_env a("OTEL_SDK_DISABLED", "true");
   EXPECT_EQ(sdk::init(), nullptr);
   EXPECT_EQ(trace::global_tracer_provider(), nullptr);
+}
+
+// ---- Logs and JSON lines ----
+
+namespace fs = std::filesystem;
+
+// A fresh directory for jsonl files, removed at the end of the test.
+struct temp_dir {
+  fs::path path = fs::temp_directory_path() /
+                  ("agtel_init_jsonl_" + std::to_string(getpid()) + "_" +
+                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  temp_dir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  // Every line of every file of `signal` ("traces", "metrics", "logs"), parsed.
+  std::vector<nlohmann::json> lines(const std::string& signal) const {
+    std::vector<nlohmann::json> out;
+    for (const auto& e : fs::directory_iterator(path)) {
+      if (e.path().filename().string().find("-" + signal + "-") == std::string::npos) continue;
+      std::ifstream in(e.path());
+      for (std::string line; std::getline(in, line);)
+        out.push_back(nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false));
+    }
+    return out;
+  }
+};
+
+TEST_F(init, a_log_record_inside_a_span_reaches_the_jsonl_file_with_its_trace_and_span) {
+  temp_dir dir;
+  sdk_config c = quiet();
+  c.service_name = "jsonl_service";
+  c.traces_exporters = {exporter_kind::jsonl};
+  c.logs_exporters = {exporter_kind::jsonl};
+  c.jsonl.directory = dir.path.string();
+  ASSERT_NE(sdk::init(c), nullptr);
+  ASSERT_NE(logs::global_logger_provider(), nullptr);
+
+  auto log = logs::get_logger("init_test");
+  auto span = trace::get_tracer("init_test").start_span("tool_call");
+  const std::string trace_id = span.context().trace_id().to_hex();
+  const std::string span_id = span.context().span_id().to_hex();
+  {
+    auto active = span.activate();
+    log.emit(logs::severity::warn, "tool timed out", {{"tool.name", "grep"}});
+  }
+  span.end();
+  log.emit(logs::severity::info, "outside any span");
+  EXPECT_EQ(sdk::shutdown(std::chrono::seconds(5)), sdk_result::ok);
+
+  auto log_lines = dir.lines("logs");
+  ASSERT_EQ(log_lines.size(), 1u);  // one batch, flushed by shutdown
+  const auto& rl = log_lines[0]["resourceLogs"][0];
+  EXPECT_THAT(rl["resource"].dump(), HasSubstr("jsonl_service"));  // the provider's resource
+  const auto& records = rl["scopeLogs"][0]["logRecords"];
+  ASSERT_EQ(records.size(), 2u) << log_lines[0].dump();
+  EXPECT_EQ(records[0]["body"]["stringValue"], "tool timed out");
+  EXPECT_EQ(records[0]["traceId"], trace_id);
+  EXPECT_EQ(records[0]["spanId"], span_id);
+  EXPECT_EQ(records[1]["body"]["stringValue"], "outside any span");
+  EXPECT_FALSE(records[1].contains("traceId") && records[1]["traceId"] == trace_id);
+
+  auto span_lines = dir.lines("traces");
+  ASSERT_EQ(span_lines.size(), 1u);
+  const auto& spans = span_lines[0]["resourceSpans"][0]["scopeSpans"][0]["spans"];
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0]["traceId"], trace_id);
+  EXPECT_EQ(spans[0]["spanId"], span_id);
+  EXPECT_TRUE(at(diag_level::warning).empty());
+}
+
+TEST_F(init, jsonl_metrics_are_written_at_shutdown_in_the_configured_temporality) {
+  temp_dir dir;
+  sdk_config c = quiet();
+  c.metrics_exporters = {exporter_kind::jsonl};
+  c.metrics_temporality = sdk_config::temporality_preference::delta;
+  c.jsonl.directory = dir.path.string();
+  ASSERT_NE(sdk::init(c), nullptr);
+  metrics::global_meter_provider()->get_meter("init_test").create_counter<int64_t>("jsonl.calls").add(3);
+  EXPECT_EQ(sdk::shutdown(std::chrono::seconds(5)), sdk_result::ok);
+  auto lines = dir.lines("metrics");
+  ASSERT_FALSE(lines.empty());
+  const std::string all = lines.back().dump();
+  EXPECT_THAT(all, HasSubstr("\"jsonl.calls\""));
+  EXPECT_THAT(all, HasSubstr("\"aggregationTemporality\":1"));  // DELTA
+}
+
+TEST_F(init, jsonl_rotation_settings_reach_the_exporter) {
+  temp_dir dir;
+  sdk_config c = quiet();
+  c.logs_exporters = {exporter_kind::jsonl};
+  c.jsonl.directory = dir.path.string();
+  c.jsonl.max_file_bytes = 1024;  // every batch below is larger: one file each
+  c.jsonl.max_files = 2;
+  c.log_batch.max_export_batch_size = 1;
+  ASSERT_NE(sdk::init(c), nullptr);
+  auto log = logs::get_logger("init_test");
+  const std::string big(1500, 'x');
+  for (int i = 0; i < 4; ++i) {
+    log.emit(logs::severity::info, big);
+    ASSERT_EQ(logs::global_logger_provider()->force_flush(std::chrono::seconds(5)),
+              sdk_result::ok);
+  }
+  EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path)) ++files;
+  EXPECT_EQ(files, 2u);  // max_files
+  EXPECT_EQ(dir.lines("logs").size(), 2u);
+}
+
+TEST_F(init, logger_provider_gets_the_resource_and_the_log_limits) {
+  temp_dir dir;
+  sdk_config c = quiet();
+  c.logs_exporters = {exporter_kind::jsonl};
+  c.jsonl.directory = dir.path.string();
+  c.service_name = "limited";
+  c.log_limits.attribute_count = 1;
+  c.log_limits.attribute_value_length = 3;
+  ASSERT_NE(sdk::init(c), nullptr);
+  auto provider = logs::global_logger_provider();
+  ASSERT_NE(provider, nullptr);
+  EXPECT_EQ(string_attr(provider->resource(), "service.name"), "limited");
+  EXPECT_EQ(provider->limits().attribute_count, 1u);
+  EXPECT_EQ(provider->limits().attribute_value_length, 3u);
+  logs::get_logger("init_test").emit(logs::severity::info, "body is never cut",
+                                     {{"a", "abcdef"}, {"b", "dropped"}});
+  EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
+  auto lines = dir.lines("logs");
+  ASSERT_EQ(lines.size(), 1u);
+  const auto& rec = lines[0]["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0];
+  EXPECT_EQ(rec["body"]["stringValue"], "body is never cut");
+  ASSERT_EQ(rec["attributes"].size(), 1u);
+  EXPECT_EQ(rec["attributes"][0]["value"]["stringValue"], "abc");
+  EXPECT_EQ(rec["droppedAttributesCount"], 1);
+}
+
+TEST_F(init, without_a_logs_exporter_no_logger_provider_is_installed) {
+  ASSERT_NE(sdk::init(quiet()), nullptr);
+  EXPECT_EQ(logs::global_logger_provider(), nullptr);
+  EXPECT_FALSE(logs::get_logger("init_test").enabled());
+}
+
+TEST_F(init, shutdown_shuts_the_logger_provider_down_and_uninstalls_it) {
+  temp_dir dir;
+  sdk_config c = quiet();
+  c.logs_exporters = {exporter_kind::jsonl};
+  c.jsonl.directory = dir.path.string();
+  ASSERT_NE(sdk::init(c), nullptr);
+  auto provider = logs::global_logger_provider();
+  ASSERT_NE(provider, nullptr);
+  auto log = logs::get_logger("init_test");
+  EXPECT_TRUE(log.enabled(logs::severity::info));
+  EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
+  EXPECT_EQ(logs::global_logger_provider(), nullptr);
+  EXPECT_FALSE(log.enabled(logs::severity::info));  // the old handle is disabled
+  EXPECT_EQ(provider->shutdown(), sdk_result::already_shutdown);
+}
+
+TEST_F(init, console_logs_exporter_is_reported_as_missing_never_pretended) {
+  sdk_config c = quiet();
+  c.logs_exporters = {exporter_kind::console};
+  ASSERT_NE(sdk::init(c), nullptr);
+  auto warnings = at(diag_level::warning);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("OTEL_LOGS_EXPORTER=console"));
+  EXPECT_EQ(logs::global_logger_provider(), nullptr);  // nothing to export to
+}
+
+// A logs endpoint that never answers: shutdown still returns within its one deadline
+// (traces, logs and metrics share it), reporting the timeout.
+TEST_F(init, shutdown_keeps_one_deadline_when_the_logs_exporter_hangs) {
+  httplib::Server server;
+  std::mutex m;
+  std::condition_variable cv;
+  bool release = false;
+  server.Post(R"(/v1/.*)", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock lock(m);
+    cv.wait_for(lock, std::chrono::seconds(10), [&] { return release; });
+    res.status = 200;
+  });
+  server.set_keep_alive_max_count(1);  // so that stop() does not wait out a keep-alive
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { server.listen_after_bind(); });
+  sdk_config c = quiet();
+  c.logs_exporters = {exporter_kind::otlp};
+  c.metrics_exporters = {exporter_kind::otlp};
+  c.otlp.endpoint = "http://127.0.0.1:" + std::to_string(port);
+  ASSERT_NE(sdk::init(c), nullptr);
+  logs::get_logger("init_test").emit(logs::severity::info, "stuck");
+  metrics::global_meter_provider()->get_meter("init_test").create_counter<int64_t>("c").add(1);
+  const auto start = std::chrono::steady_clock::now();
+  sdk_result r = sdk::shutdown(std::chrono::milliseconds(500));
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_NE(r, sdk_result::ok);
+  EXPECT_LT(took, std::chrono::milliseconds(1500));
+  EXPECT_EQ(logs::global_logger_provider(), nullptr);
+  {
+    std::lock_guard lock(m);
+    release = true;
+  }
+  cv.notify_all();
+  server.stop();
+  t.join();
+}
+
+TEST_F(init, logs_settings_from_the_environment_reach_init) {
+  temp_dir dir;
+  test::scoped_env exporter("OTEL_LOGS_EXPORTER", "jsonl");
+  test::scoped_env directory("AGTEL_JSONL_DIRECTORY", dir.path.string());
+  test::scoped_env traces("OTEL_TRACES_EXPORTER", "none");
+  test::scoped_env metrics("OTEL_METRICS_EXPORTER", "none");
+  ASSERT_NE(sdk::init(), nullptr);
+  logs::get_logger("init_test").emit(logs::severity::error, "from the environment");
+  EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
+  auto lines = dir.lines("logs");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_THAT(lines[0].dump(), HasSubstr("from the environment"));
 }
 
 }  // namespace

@@ -695,5 +695,45 @@ TEST_F(PrometheusExposition, AgentCatalogueNames) {
         << out;
 }
 
+TEST_F(PrometheusExposition, ValuesAreConvertedToBaseUnits) {
+  auto& sm = scope();
+  auto& p = hpoint(histogram(metric(sm, "llm.latency", "ms", "d")), {5, 250}, {1, 1, 1}, 1255);
+  auto& e = p.exemplars.next();
+  e = metrics::exemplar{};
+  e.value = 7.0;
+  e.trace_id = *trace::trace_id::from_hex("0af7651916cd43dd8448eb211c80319c");
+  e.span_id = *trace::span_id::from_hex("0000000000000001");
+  point(gauge(metric(sm, "heap", "KiBy", "d")).points, int64_t{3});
+  point(sum(metric(sm, "uptime", "h", "d"), true).points, 1.5);
+  auto o = no_target();
+  o.scope_labels = false;
+  const std::string out = render(om, o);
+  EXPECT_NE(out.find("# UNIT llm_latency_seconds seconds\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("llm_latency_seconds_bucket{le=\"0.005\"} 1\n"), std::string::npos) << out;
+  // The exemplar (7 ms) is in seconds too, on the bucket that holds it.
+  EXPECT_NE(out.find("llm_latency_seconds_bucket{le=\"0.25\"} 2 # {"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"} 0.007\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("llm_latency_seconds_sum 1.255\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("llm_latency_seconds_count 3\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("heap_bytes 3072.0\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("uptime_seconds_total 5400.0\n"), std::string::npos) << out;
+  // Without unit suffixes nothing is converted.
+  o.unit_suffixes = false;
+  const std::string raw = render(text, o);
+  EXPECT_NE(raw.find("llm_latency_bucket{le=\"5\"} 1\n"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("heap 3\n"), std::string::npos) << raw;
+}
+
+TEST_F(PrometheusExposition, LeAndQuantileAreReservedOnEveryFamily) {
+  auto& sm = scope();
+  point(gauge(metric(sm, "g", "", "d")).points, int64_t{1},
+        {{"le", "a"}, {"quantile", "b"}, {"userId", "c"}});
+  auto o = no_target();
+  o.scope_labels = false;
+  EXPECT_NE(render(text, o).find("g{exported_le=\"a\",exported_quantile=\"b\",user_id=\"c\"} 1\n"),
+            std::string::npos)
+      << render(text, o);
+}
+
 }  // namespace
 }  // namespace agtel::exporter

@@ -15,11 +15,19 @@
 // wait for each other, never for recorders.
 //
 // Translation follows the OpenTelemetry "Prometheus and OpenMetrics Compatibility" spec:
-//  - names: characters outside [a-zA-Z0-9_:] become `_`, a leading digit gets a `_` prefix,
-//    runs of `_` collapse to one; the unit is appended (s → `_seconds`, ms →
-//    `_milliseconds`, By → `_bytes`, 1 → `_ratio` for gauges, `{token}` annotations
-//    dropped, `a/b` → `a_per_b`) unless the name already ends with it; monotonic sums get
-//    `_total`. gen_ai.client.operation.duration (s) → gen_ai_client_operation_duration_seconds.
+//  - names: characters outside [a-zA-Z0-9_] become `_`, a leading digit gets a `_` prefix,
+//    runs of `_` collapse to one; the unit is appended (s → `_seconds`, By → `_bytes`,
+//    1 → `_ratio` for gauges, `{token}` annotations dropped, `a/b` → `a_per_b`) unless the
+//    name already ends with it; monotonic sums get `_total`.
+//    gen_ai.client.operation.duration (s) → gen_ai_client_operation_duration_seconds.
+//  - where the spec would break Prometheus's naming rules, agtel follows Prometheus, so
+//    that `promtool check metrics` finds nothing to say about any output: values are
+//    exposed in base units (ms → `_seconds` with values ÷1000, KiBy → `_bytes` ×1024,
+//    h → `_seconds` ×3600; histogram bounds, sums and exemplars alike); metric and label
+//    names are lower snake_case (`tokensIn` → `tokens_in`) with no `:`; name words promlint
+//    reserves (type words like `_gauge`, abbreviated units like `_ms`, non-base units like
+//    `_minutes`, and `_total`/`_count`/`_sum`/`_bucket` at the end of a family of another
+//    type) are left out. See src/export/prometheus/names.hpp for the exact rules.
 //  - types: monotonic cumulative sums → counter; non-monotonic sums and gauges → gauge;
 //    histograms → `_bucket{le=…}` (cumulative, ending at `+Inf`), `_count`, and `_sum`
 //    (left out when the histogram saw negative values, per the spec). Delta data cannot be
@@ -29,10 +37,11 @@
 //    exponential bucket, negative buckets and the zero bucket included). Counts and sums
 //    stay exact; quantiles are as precise as the scale. Set
 //    `exponential_histograms = false` to drop them (with a diagnostic) instead.
-//  - labels: attribute keys sanitized like names (no `:`); keys that collide after
-//    sanitizing are merged into one label whose values are joined by `;` in the order of
-//    the original keys. An attribute that would clash with a label the exporter adds (`le`,
-//    `quantile`, `otel_scope_name`, `otel_scope_version`) is renamed `exported_<key>`.
+//  - labels: attribute keys sanitized like names; keys that collide after sanitizing are
+//    merged into one label whose values are joined by `;` in the order of the original
+//    keys. An attribute that would clash with a label the exporter adds (`le`, `quantile`
+//    — on every family —, `otel_scope_name`, `otel_scope_version`) is renamed
+//    `exported_<key>`.
 //    Non-string values are written as in JSON (arrays as JSON arrays). Invalid UTF-8
 //    becomes U+FFFD; `\`, `"` and newlines are escaped.
 //  - every sample carries `otel_scope_name` (and `otel_scope_version` when not empty);
@@ -45,9 +54,9 @@
 //    reported.
 //  - OpenMetrics only: `# UNIT`, `_created` samples, exemplars (trace_id/span_id) on
 //    histogram buckets and counters, and the closing `# EOF`.
-// `promtool check metrics` finds nothing to say about this output, except that it flags
-// names built from non-base units (`_milliseconds`, `_kibibytes`, `_days`): those names
-// are what the OpenTelemetry spec prescribes, so record in base units (s, By) to avoid it.
+// `promtool check metrics` (Prometheus 2.42) finds nothing to say about this output; the
+// peer test tests/peers/prometheus checks it for every unit of the agent catalogue and for
+// hostile names. (A counter with `total_suffix = false` is the one exception, by request.)
 #pragma once
 
 #include <chrono>
@@ -72,7 +81,9 @@ std::string_view prometheus_content_type(prometheus_format format) noexcept;
 struct prometheus_exposition_options {
   bool target_info = true;             // the target_info metric from the resource
   bool scope_labels = true;            // otel_scope_name / otel_scope_version on every sample
-  bool unit_suffixes = true;           // `_seconds`, `_bytes`, … (and OpenMetrics # UNIT)
+  // `_seconds`, `_bytes`, … (and OpenMetrics # UNIT), values converted to the base unit.
+  // false: names without the unit, values as recorded.
+  bool unit_suffixes = true;
   bool total_suffix = true;            // `_total` on counters
   bool exponential_histograms = true;  // convert to explicit buckets; false: drop
   // Also put `job` (service.namespace/service.name) and `instance` (service.instance.id)

@@ -96,6 +96,9 @@ class meter_provider {
 // The process-wide provider. Until one is set, meters are no-op.
 void set_global_meter_provider(std::shared_ptr<meter_provider> provider) noexcept;
 std::shared_ptr<meter_provider> global_meter_provider() noexcept;
+// Grows by one each time set_global_meter_provider runs: a cache of instruments taken from
+// the global provider (the agent layer's) notices a new provider with one atomic load.
+uint64_t global_meter_provider_generation() noexcept;
 metrics::meter get_meter(std::string_view name, std::string_view version = {},
                          std::string_view schema_url = {});
 

@@ -1,4 +1,5 @@
-// One call sets the tracing SDK up from configuration; one call flushes and stops it.
+// One call sets the SDK (traces, metrics, logs) up from configuration; one call flushes and
+// stops it.
 //
 //   int main() {
 //     agtel::sdk::init();        // defaults < AGTEL_CONFIG_FILE (YAML) < OTEL_* variables
@@ -9,8 +10,10 @@
 //
 // init builds a tracer_provider (resource: the SDK default, then the configured resource
 // attributes, then the service name; the sampler; the span limits; one batch processor per
-// exporter), installs it as the global provider, and installs the configured propagator as
-// the global propagator. Problems (an unknown exporter, an exporter missing from this
+// exporter), a meter_provider (one reader per metrics exporter) and a logger_provider (the
+// same resource, the log record limits, one batch processor per logs exporter), installs
+// them as the global providers (the meter and logger providers only when they have an
+// exporter), and installs the configured propagator as the global propagator. Problems (an unknown exporter, an exporter missing from this
 // build) are reported through the diagnostic handler; init never throws.
 //
 // Idempotent: while initialized, init does nothing and returns the provider it already
@@ -35,8 +38,9 @@ std::shared_ptr<trace::tracer_provider> init() noexcept;
 // when building the SDK failed (out of memory, reported).
 std::shared_ptr<trace::tracer_provider> init(const sdk_config& config) noexcept;
 
-// Flushes and shuts down the provider that init installed, within `timeout` in total.
-// Tracers from it then start non-recording spans. already_shutdown when nothing was
+// Flushes and shuts down the providers that init installed (traces, then logs, then
+// metrics), within `timeout` in total. Tracers from them then start non-recording spans,
+// and loggers discard records. already_shutdown when nothing was
 // initialized (or shutdown already ran).
 sdk_result shutdown(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;
 

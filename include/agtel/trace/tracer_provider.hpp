@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,9 @@ class tracer_provider {
 // parent's context but record nothing).
 void set_global_tracer_provider(std::shared_ptr<tracer_provider> provider) noexcept;
 std::shared_ptr<tracer_provider> global_tracer_provider() noexcept;
+// Grows by one each time set_global_tracer_provider runs: a cache of tracers taken from
+// the global provider (the agent layer's) notices a new provider with one atomic load.
+uint64_t global_tracer_provider_generation() noexcept;
 // A tracer from the global provider (a no-op tracer when none is set).
 tracer get_tracer(std::string_view name, std::string_view version = {},
                   std::string_view schema_url = {});

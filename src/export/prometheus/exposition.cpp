@@ -105,6 +105,8 @@ struct prometheus_serializer::state {
 
   // An exponential point converted to explicit buckets.
   std::vector<double> x_bounds;
+  // Explicit bounds converted to the base unit.
+  std::vector<double> scaled_bounds;
   std::vector<uint64_t> x_counts;
 
   void serialize(const metrics::resource_metrics& batch, std::string& out);
@@ -120,14 +122,15 @@ struct prometheus_serializer::state {
                       std::string_view help, std::string& out);
   void write_member(const family& f, const member& mb, std::string& out);
   void write_number_points(const family& f, const reuse_vector<metrics::number_point>& points,
-                           std::string& out);
+                           prometheus::unit_scale scale, std::string& out);
   void write_histogram(const family& f, const attribute_list& attrs, timestamp_ns start,
                        const std::vector<double>& bounds, const std::vector<uint64_t>& counts,
                        uint64_t count, const std::optional<double>& sum,
                        const std::optional<double>& min,
-                       const reuse_vector<metrics::exemplar>& exemplars, bool cached_le,
-                       std::string& out);
-  void write_summary(const family& f, const metrics::summary_point& p, std::string& out);
+                       const reuse_vector<metrics::exemplar>& exemplars,
+                       prometheus::unit_scale scale, bool cached_le, std::string& out);
+  void write_summary(const family& f, const metrics::summary_point& p,
+                     prometheus::unit_scale scale, std::string& out);
 
   // Labels.
   // Renders `attrs` (then scope_labels) into `labels`. Attributes whose label name is in
@@ -135,7 +138,8 @@ struct prometheus_serializer::state {
   void build_labels(const attribute_list& attrs, std::span<const std::string_view> reserved,
                     bool scope_reserved);
   void append_braced_labels(std::string& out) const;
-  void append_exemplar(const metrics::exemplar& e, std::string& out);
+  void append_exemplar(const metrics::exemplar& e, prometheus::unit_scale scale,
+                       std::string& out);
   void format_le(const std::vector<double>& bounds);
 };
 
@@ -149,19 +153,23 @@ void append_label_set(std::string& out, std::string_view labels) {
   out += '}';
 }
 
-void append_number(std::string& out, const metrics::number_value& v, bool om) {
-  if (v.index() == 0) {
+void append_number(std::string& out, const metrics::number_value& v, bool om,
+                   prometheus::unit_scale scale = {}) {
+  if (!scale.identity()) {
+    prometheus::append_double(out, scale.apply(metrics::to_double(v)), om);
+  } else if (v.index() == 0) {
     prometheus::append_int(out, std::get<0>(v));
   } else {
     prometheus::append_double(out, std::get<1>(v), om);
   }
 }
 
-// Label names the exporter adds itself, besides the scope labels.
+// Label names the exporter adds itself, besides the scope labels. `le` and `quantile` are
+// reserved on every family, not only on histograms and summaries: promlint flags them on
+// any other type.
 using reserved_names = std::span<const std::string_view>;
-constexpr std::string_view le_reserved[] = {"le"};
-constexpr std::string_view quantile_reserved[] = {"quantile"};
-constexpr std::string_view job_instance_reserved[] = {"job", "instance"};
+constexpr std::string_view point_reserved[] = {"le", "quantile"};
+constexpr std::string_view job_instance_reserved[] = {"job", "instance", "le", "quantile"};
 
 bool is_reserved(std::string_view key, reserved_names extra, bool scope_labels) noexcept {
   for (std::string_view r : extra)
@@ -242,7 +250,9 @@ void prometheus_serializer::state::append_braced_labels(std::string& out) const 
   append_label_set(out, labels);
 }
 
-void prometheus_serializer::state::append_exemplar(const metrics::exemplar& e, std::string& out) {
+void prometheus_serializer::state::append_exemplar(const metrics::exemplar& e,
+                                                   prometheus::unit_scale scale,
+                                                   std::string& out) {
   // OpenMetrics: ` # {trace_id="…",span_id="…"} value timestamp`. The label names and values
   // together may hold at most 128 characters: filtered attributes are added while they fit.
   constexpr size_t limit = 128;
@@ -279,7 +289,7 @@ void prometheus_serializer::state::append_exemplar(const metrics::exemplar& e, s
     out += '"';
   }
   out += "} ";
-  append_number(out, e.value, true);
+  append_number(out, e.value, true, scale);
   if (e.time != 0) {
     out += ' ';
     prometheus::append_seconds(out, e.time);
@@ -301,6 +311,7 @@ void prometheus_serializer::state::add_metric(const instrumentation_scope* scope
                                               const metrics::metric_data& m) {
   family_type type;
   bool counter = false, is_gauge = false;
+  prometheus::family_kind kind = prometheus::family_kind::gauge;
   const char* drop_reason = nullptr;
   switch (m.data.index()) {
     case 0:
@@ -316,6 +327,7 @@ void prometheus_serializer::state::add_metric(const instrumentation_scope* scope
       }
       counter = s.monotonic;
       type = s.monotonic ? family_type::counter : family_type::gauge;
+      if (counter) kind = prometheus::family_kind::counter;
       break;
     }
     case 2: {
@@ -324,6 +336,7 @@ void prometheus_serializer::state::add_metric(const instrumentation_scope* scope
       if (h.temporality != aggregation_temporality::cumulative)
         drop_reason = "a delta histogram cannot be exposed to Prometheus (use a cumulative reader)";
       type = family_type::histogram;
+      kind = prometheus::family_kind::histogram;
       break;
     }
     case 3: {
@@ -334,11 +347,13 @@ void prometheus_serializer::state::add_metric(const instrumentation_scope* scope
       else if (!opts.exponential_histograms)
         drop_reason = "exponential histograms are not exported (exponential_histograms = false)";
       type = family_type::histogram;
+      kind = prometheus::family_kind::histogram;
       break;
     }
     default:
       if (std::get<metrics::summary_data>(m.data).points.empty()) return;
       type = family_type::summary;
+      kind = prometheus::family_kind::summary;
       break;
   }
   if (drop_reason != nullptr) {
@@ -347,9 +362,9 @@ void prometheus_serializer::state::add_metric(const instrumentation_scope* scope
     return;
   }
 
-  // Key: kind flags, the name's length, the name, the unit (unambiguous for any bytes).
+  // Key: kind, gauge flag, the name's length, the name, the unit (unambiguous for any bytes).
   cache_key.clear();
-  cache_key += static_cast<char>('0' + static_cast<int>(counter) * 2 + static_cast<int>(is_gauge));
+  cache_key += static_cast<char>('0' + static_cast<int>(kind) * 2 + static_cast<int>(is_gauge));
   prometheus::append_uint(cache_key, m.name.size());
   cache_key += ':';
   cache_key += m.name;
@@ -357,8 +372,8 @@ void prometheus_serializer::state::add_metric(const instrumentation_scope* scope
   auto it = names.find(std::string_view(cache_key));
   if (it == names.end()) {
     it = names
-             .emplace(cache_key, prometheus::translate_metric_name(m.name, m.unit, counter,
-                                                                   is_gauge, opts.unit_suffixes))
+             .emplace(cache_key, prometheus::translate_metric_name(m.name, m.unit, kind, is_gauge,
+                                                                   opts.unit_suffixes))
              .first;
   }
   const prometheus::metric_names& n = it->second;
@@ -485,7 +500,7 @@ void prometheus_serializer::state::write_target_info(const agtel::resource& res,
   write_metadata(om ? "target" : "target_info", om ? "info" : "gauge", {}, "Target metadata", out);
   scope_labels.clear();
   if (!opts.job_instance_labels) {
-    build_labels(res.attributes, {}, false);
+    build_labels(res.attributes, point_reserved, false);
   } else {
     // job = service.namespace/service.name, instance = service.instance.id; attributes
     // that sanitize to "job" or "instance" become exported_job / exported_instance.
@@ -544,12 +559,13 @@ void prometheus_serializer::state::write_member(const family& f, const member& m
     }
   }
   const metrics::metric_data& m = *mb.metric;
+  const prometheus::unit_scale scale = f.names->scale;
   switch (m.data.index()) {
     case 0:
-      write_number_points(f, std::get<metrics::gauge_data>(m.data).points, out);
+      write_number_points(f, std::get<metrics::gauge_data>(m.data).points, scale, out);
       break;
     case 1:
-      write_number_points(f, std::get<metrics::sum_data>(m.data).points, out);
+      write_number_points(f, std::get<metrics::sum_data>(m.data).points, scale, out);
       break;
     case 2:
       for (const metrics::histogram_point& p : std::get<metrics::histogram_data>(m.data).points) {
@@ -561,46 +577,55 @@ void prometheus_serializer::state::write_member(const family& f, const member& m
                            std::to_string(p.bounds.size()) + " bounds was dropped");
           continue;
         }
-        write_histogram(f, p.attributes, p.start_time, p.bounds, p.bucket_counts, p.count, p.sum,
-                        p.min, p.exemplars, true, out);
+        const std::vector<double>* bounds = &p.bounds;
+        if (!scale.identity()) {
+          scaled_bounds.clear();
+          for (double b : p.bounds) scaled_bounds.push_back(scale.apply(b));
+          bounds = &scaled_bounds;
+        }
+        write_histogram(f, p.attributes, p.start_time, *bounds, p.bucket_counts, p.count, p.sum,
+                        p.min, p.exemplars, scale, true, out);
       }
       break;
     case 3:
       for (const auto& p : std::get<metrics::exponential_histogram_data>(m.data).points) {
         if ((p.flags & metrics::point_flag_no_recorded_value) != 0) continue;
         prometheus::to_explicit_buckets(p, x_bounds, x_counts);
+        if (!scale.identity())
+          for (double& b : x_bounds) b = scale.apply(b);
         write_histogram(f, p.attributes, p.start_time, x_bounds, x_counts, p.count, p.sum, p.min,
-                        p.exemplars, false, out);
+                        p.exemplars, scale, false, out);
       }
       break;
     default:
       for (const auto& p : std::get<metrics::summary_data>(m.data).points) {
         if ((p.flags & metrics::point_flag_no_recorded_value) != 0) continue;
-        write_summary(f, p, out);
+        write_summary(f, p, scale, out);
       }
       break;
   }
 }
 
 void prometheus_serializer::state::write_number_points(
-    const family& f, const reuse_vector<metrics::number_point>& points, std::string& out) {
+    const family& f, const reuse_vector<metrics::number_point>& points,
+    prometheus::unit_scale scale, std::string& out) {
   const std::string& base = f.names->family;
   const bool counter = f.type == family_type::counter;
   const bool total = counter && opts.total_suffix;
   for (const metrics::number_point& p : points) {
     if ((p.flags & metrics::point_flag_no_recorded_value) != 0) continue;
-    build_labels(p.attributes, {}, opts.scope_labels);
+    build_labels(p.attributes, point_reserved, opts.scope_labels);
     out += base;
     if (total) out += "_total";
     append_braced_labels(out);
     out += ' ';
-    append_number(out, p.value, om);
+    append_number(out, p.value, om, scale);
     if (om && counter && !p.exemplars.empty()) {
       // The most recent exemplar.
       const metrics::exemplar* latest = &p.exemplars[0];
       for (const metrics::exemplar& e : p.exemplars)
         if (e.time >= latest->time) latest = &e;
-      append_exemplar(*latest, out);
+      append_exemplar(*latest, scale, out);
     }
     out += '\n';
     if (om && total && p.start_time != 0) {
@@ -618,9 +643,10 @@ void prometheus_serializer::state::write_histogram(
     const family& f, const attribute_list& attrs, timestamp_ns start,
     const std::vector<double>& bounds, const std::vector<uint64_t>& counts, uint64_t count,
     const std::optional<double>& sum, const std::optional<double>& min,
-    const reuse_vector<metrics::exemplar>& exemplars, bool cached_le, std::string& out) {
+    const reuse_vector<metrics::exemplar>& exemplars, prometheus::unit_scale scale, bool cached_le,
+    std::string& out) {
   const std::string& base = f.names->family;
-  build_labels(attrs, le_reserved, opts.scope_labels);
+  build_labels(attrs, point_reserved, opts.scope_labels);
   if (cached_le) {
     format_le(bounds);
   } else {
@@ -657,11 +683,11 @@ void prometheus_serializer::state::write_histogram(
       // one, else the highest from a lower bucket (the spec's rule for pull exporters).
       const metrics::exemplar* best = nullptr;
       for (const metrics::exemplar& e : exemplars) {
-        const double v = metrics::to_double(e.value);
-        if ((inf || v <= bounds[i]) && (best == nullptr || v > metrics::to_double(best->value)))
+        const double v = scale.apply(metrics::to_double(e.value));
+        if ((inf || v <= bounds[i]) && (best == nullptr || metrics::to_double(e.value) > metrics::to_double(best->value)))
           best = &e;
       }
-      if (best != nullptr) append_exemplar(*best, out);
+      if (best != nullptr) append_exemplar(*best, scale, out);
     }
     out += '\n';
   }
@@ -672,7 +698,7 @@ void prometheus_serializer::state::write_histogram(
     out += "_sum";
     append_braced_labels(out);
     out += ' ';
-    prometheus::append_double(out, *sum, om);
+    prometheus::append_double(out, scale.apply(*sum), om);
     out += '\n';
   }
   out += base;
@@ -692,9 +718,9 @@ void prometheus_serializer::state::write_histogram(
 }
 
 void prometheus_serializer::state::write_summary(const family& f, const metrics::summary_point& p,
-                                                 std::string& out) {
+                                                 prometheus::unit_scale scale, std::string& out) {
   const std::string& base = f.names->family;
-  build_labels(p.attributes, quantile_reserved, opts.scope_labels);
+  build_labels(p.attributes, point_reserved, opts.scope_labels);
   for (const auto& q : p.quantiles) {
     out += base;
     out += '{';
@@ -703,14 +729,14 @@ void prometheus_serializer::state::write_summary(const family& f, const metrics:
     out += "quantile=\"";
     prometheus::append_double(out, q.quantile, om);
     out += "\"} ";
-    prometheus::append_double(out, q.value, om);
+    prometheus::append_double(out, scale.apply(q.value), om);
     out += '\n';
   }
   out += base;
   out += "_sum";
   append_braced_labels(out);
   out += ' ';
-  prometheus::append_double(out, p.sum, om);
+  prometheus::append_double(out, scale.apply(p.sum), om);
   out += '\n';
   out += base;
   out += "_count";

@@ -1,6 +1,7 @@
 #include "agtel/metrics/meter_provider.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -162,6 +163,7 @@ struct global_slot {
   std::mutex mutex;
   std::shared_ptr<meter_provider> current;
   std::vector<std::shared_ptr<meter_provider>> all;
+  std::atomic<uint64_t> generation{0};
 };
 global_slot& global() {
   static auto* g = new global_slot;  // leaked on purpose: used during static destruction
@@ -406,6 +408,11 @@ void set_global_meter_provider(std::shared_ptr<meter_provider> provider) noexcep
   } catch (...) {
   }
   g.current = std::move(provider);
+  g.generation.fetch_add(1, std::memory_order_release);
+}
+
+uint64_t global_meter_provider_generation() noexcept {
+  return global().generation.load(std::memory_order_acquire);
 }
 
 std::shared_ptr<meter_provider> global_meter_provider() noexcept {

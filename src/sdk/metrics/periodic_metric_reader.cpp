@@ -1,7 +1,26 @@
+// The periodic reader: a thread that collects and exports every interval.
+//
+// fork(): the child inherits the reader's memory but not its thread. Every live reader is
+// registered with a pthread_atfork handler, as the batch processors are
+// (sdk/common/batch_engine.cpp): `prepare` takes the reader's collection lock and state
+// lock, so no collection or flush is half-way at the fork; in the child the condition
+// variables are made afresh, pending flushes are forgotten (their waiters stayed in the
+// parent), and a fresh export thread is started.
+// What was recorded before the fork is the parent's to export. For a reader with any
+// delta temporality, `prepare` first collects into a stash (in the parent, where every
+// thread and lock is alive): the parent's thread exports the stash with its next
+// collection, the child drops it, so the child's delta points hold only its own
+// measurements. (A cumulative reader in the child continues from the totals it inherited,
+// as cumulative data must; its points are the child's series from then on.)
+#include <pthread.h>
+
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/metrics/metric_reader.hpp"
@@ -38,10 +57,30 @@ struct periodic_metric_reader::state : std::enable_shared_from_this<state> {
   std::atomic<uint64_t> exports_failed{0};
   resource_metrics batch;  // the thread's; refilled on every collection
 
-  // Collects and exports once; false if the export failed.
+  // Collected at a fork (see above); written by `prepare` while !stash_pending, read by
+  // the thread while stash_pending.
+  resource_metrics fork_stash;
+  std::atomic<bool> stash_pending{false};
+
+  bool has_delta() const noexcept {
+    for (aggregation_temporality t : link->temporality)
+      if (t == aggregation_temporality::delta) return true;
+    return false;
+  }
+
+  // Collects and exports once (after a stash left by a fork); false if an export failed.
   bool collect_and_export() noexcept {
-    if (!detail::collect(*link, batch) || batch.scopes.empty()) return true;
-    export_result r = exporter->export_metrics(batch, clock::now() + opts.timeout);
+    bool ok = true;
+    if (stash_pending.load(std::memory_order_acquire)) {
+      if (!fork_stash.scopes.empty()) ok = export_batch(fork_stash);
+      stash_pending.store(false, std::memory_order_release);
+    }
+    if (!detail::collect(*link, batch) || batch.scopes.empty()) return ok;
+    return export_batch(batch) && ok;
+  }
+
+  bool export_batch(const resource_metrics& b) noexcept {
+    export_result r = exporter->export_metrics(b, clock::now() + opts.timeout);
     if (r == export_result::success) {
       exports_ok.fetch_add(1, std::memory_order_relaxed);
       return true;
@@ -92,6 +131,66 @@ struct periodic_metric_reader::state : std::enable_shared_from_this<state> {
 };
 
 namespace {
+
+// Every live periodic reader, for the fork handlers.
+struct fork_registry {
+  std::mutex mutex;
+  std::vector<periodic_metric_reader::state*> readers;
+
+  static fork_registry& get() {
+    static fork_registry* r = [] {
+      auto* reg = new fork_registry;  // leaked: fork handlers may run during exit
+      pthread_atfork(prepare, parent, child);
+      return reg;
+    }();
+    return *r;
+  }
+  static void prepare() {
+    get().mutex.lock();
+    for (auto* s : get().readers) {
+      if (s->has_delta() && !s->stash_pending.load(std::memory_order_acquire) &&
+          !s->link->shut_down.load(std::memory_order_acquire)) {
+        detail::collect(*s->link, s->fork_stash);
+        s->stash_pending.store(true, std::memory_order_release);
+      }
+    }
+    for (auto* s : get().readers) {
+      s->link->mutex.lock();  // the worker takes it alone (collect), never under s->mutex
+      s->mutex.lock();
+    }
+  }
+  static void parent() {
+    for (auto* s : get().readers) {
+      s->mutex.unlock();
+      s->link->mutex.unlock();
+    }
+    get().mutex.unlock();
+  }
+  static void child() {
+    for (auto* s : get().readers) {
+      // The waiters recorded in the condition variables and the std::thread name threads
+      // that do not exist here: start afresh, never join.
+      new (&s->wake_cv) std::condition_variable;
+      new (&s->done_cv) std::condition_variable;
+      new (&s->worker) std::thread();
+      s->flush_done = s->flush_requested;
+      s->stash_pending.store(false, std::memory_order_relaxed);  // the parent's to export
+      const bool restart = !s->shutdown_requested && !s->exited;
+      s->mutex.unlock();
+      s->link->mutex.unlock();
+      if (!restart) continue;
+      try {
+        s->worker = std::thread([self = s->shared_from_this()] { self->run(); });
+      } catch (...) {
+        std::lock_guard lock(s->mutex);
+        s->shutdown_requested = true;
+        s->exited = true;
+      }
+    }
+    get().mutex.unlock();
+  }
+};
+
 periodic_metric_reader_options corrected(periodic_metric_reader_options o) {
   if (o.interval.count() <= 0) {
     agtel::detail::diag(diag_level::warning, "periodic_metric_reader",
@@ -129,10 +228,18 @@ periodic_metric_reader::periodic_metric_reader(std::unique_ptr<metric_exporter> 
     set_temporality(kind, exporter->preferred_temporality(kind));
   }
   state_ = std::make_shared<state>(std::move(exporter), corrected(options), shared_link());
+  auto& reg = fork_registry::get();
+  std::lock_guard lock(reg.mutex);
+  reg.readers.push_back(state_.get());
   state_->worker = std::thread([s = state_] { s->run(); });
 }
 
 periodic_metric_reader::~periodic_metric_reader() {
+  {
+    auto& reg = fork_registry::get();
+    std::lock_guard lock(reg.mutex);
+    std::erase(reg.readers, state_.get());
+  }
   if (state_->worker.get_id() == std::this_thread::get_id()) {
     // Destroyed on its own thread (it dropped the last reference to the provider): let the
     // loop end after this iteration.

@@ -1,6 +1,7 @@
 #include "agtel/trace/tracer_provider.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -89,6 +90,7 @@ struct global_slot {
   std::shared_ptr<tracer_provider> current;
   // Providers that were replaced stay alive so tracers taken from them never dangle.
   std::vector<std::shared_ptr<tracer_provider>> retired;
+  std::atomic<uint64_t> generation{0};
 };
 
 global_slot& slot() {
@@ -108,6 +110,11 @@ void set_global_tracer_provider(std::shared_ptr<tracer_provider> provider) noexc
     return;
   }
   s.current = std::move(provider);
+  s.generation.fetch_add(1, std::memory_order_release);
+}
+
+uint64_t global_tracer_provider_generation() noexcept {
+  return slot().generation.load(std::memory_order_acquire);
 }
 
 std::shared_ptr<tracer_provider> global_tracer_provider() noexcept {

@@ -362,6 +362,85 @@ TEST(PrometheusPeer, PromtoolFindsNothingToSay) {
   EXPECT_EQ(said, "") << r->body;
 }
 
+// Runs `promtool check metrics` on `exposition`; its exit status and what it printed.
+std::pair<int, std::string> promtool_check(const std::string& exposition) {
+  temp_dir dir;
+  const fs::path file = dir.path / "metrics.txt";
+  std::ofstream(file, std::ios::binary) << exposition;
+  const std::string cmd = std::string(AGTEL_PROMTOOL) + " check metrics < " + file.string() +
+                          " > " + (dir.path / "out.txt").string() + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dir.path / "out.txt")};
+}
+
+// Every unit of the agent catalogue (shared/spec/metrics.md) and of the UCUM table the
+// exporter knows, on every instrument kind, and names built to trip each promlint rule:
+// promtool must exit 0 and print nothing.
+TEST(PrometheusPeer, PromtoolFindsNothingToSayAboutAnyUnitOrName) {
+  ASSERT_TRUE(fs::exists(AGTEL_PROMTOOL)) << "promtool not found: apt-get install prometheus";
+  agtel::exporter::prometheus_exporter_options o;
+  o.port = 0;
+  prometheus_exporter endpoint(o);
+  metrics::meter_provider_options po;
+  po.resource = agtel::resource{{{"service.name", "lint"}, {"le", "x"}, {"camelKey", "y"}}, ""};
+  po.readers.push_back(endpoint.reader());
+  metrics::meter_provider provider(std::move(po));
+  auto meter = provider.get_meter("agtel.lint", "1.0");
+
+  const std::vector<std::string> units = {
+      // the agent catalogue
+      "s", "{token}", "{agent}", "{USD}", "{call}", "1", "{error}", "{task}", "{event}",
+      // UCUM units with a Prometheus word, prefixed ones included
+      "d", "h", "min", "ms", "us", "ns", "By", "KiBy", "MiBy", "GiBy", "TiBy", "KBy", "MBy",
+      "GBy", "TBy", "m", "V", "A", "J", "W", "g", "Cel", "Hz", "%",
+      // rates, and units the exporter does not know
+      "By/s", "KiBy/s", "1/s", "{req}/min", "{req}/ms", "/h", "kilometers", "ms/op", "USD",
+      "kb", "count", "weirdUnit"};
+  int i = 0;
+  for (const std::string& unit : units) {
+    const std::string name = "lint.unit" + std::to_string(i++);
+    const metrics::instrument_options io{.description = "unit " + unit, .unit = unit};
+    meter.create_counter<int64_t>(name + ".c", io).add(3, {{"k", "v"}});
+    meter.create_up_down_counter<int64_t>(name + ".u", io).add(-2);
+    meter.create_gauge<double>(name + ".g", io).record(0.5);
+    meter.create_histogram<double>(name + ".dist", io).record(12.5);
+  }
+  const std::vector<std::string> names = {
+      "camelCaseName", "HTTPServerLatency", "dotted.name.here", "9leading.digit", "colon:name",
+      "unicode.\xE5\xBB\xB6\xE8\xBF\x9F.latency", "\xF0\x9F\xA4\x96", "request.counter",
+      "queue.gauge", "latency.histogram", "rpc.summary", "latency.ms", "size.kb", "uptime.s",
+      "duration.minutes", "payload.kilobytes", "minutes", "tokens.total", "items.count",
+      "items.sum", "items.bucket", ".counter", "_", "__x__", "a" + std::string(300, 'b'),
+      "metres.kilometres", "bits.sent"};
+  for (const std::string& name : names) {
+    const metrics::instrument_options io{.description = "odd"};
+    const agtel::attribute_view attrs_array[] = {{"camelKey", "1"},  {"le", "2"},
+                                                 {"quantile", "3"},  {"9digit", "4"},
+                                                 {"dotted.key", "5"}, {"\xC3\xA9", "6"}};
+    const metrics::attribute_views attrs(attrs_array);
+    meter.create_counter<int64_t>(name, io).add(1, attrs);
+    meter.create_up_down_counter<int64_t>(name + ".ud", io).add(1, attrs);
+    meter.create_gauge<int64_t>(name + "Gauge", io).record(1, attrs);
+    meter.create_histogram<double>(name + ".dist", {.description = "odd", .unit = "ms"})
+        .record(7, attrs);
+  }
+
+  std::string text;
+  ASSERT_TRUE(endpoint.scrape(prometheus_format::text, text));
+  // Values are in base units: 12.5 ms is 0.0125 s, 3 KiBy is 3072 bytes.
+  EXPECT_NE(text.find("lint_unit12_dist_seconds_sum{otel_scope_name=\"agtel.lint\","
+                      "otel_scope_version=\"1.0\"} 0.0125\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("lint_unit16_c_bytes_total{k=\"v\",otel_scope_name=\"agtel.lint\","
+                      "otel_scope_version=\"1.0\"} 3072\n"),
+            std::string::npos)
+      << text;
+  const auto [status, said] = promtool_check(text);
+  EXPECT_EQ(status, 0) << said << "\n" << text;
+  EXPECT_EQ(said, "") << text;
+}
+
 // ---- 2. a live Prometheus ----------------------------------------------------------------
 
 TEST(PrometheusPeer, PrometheusScrapesAndQueries) {

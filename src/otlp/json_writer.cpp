@@ -1,0 +1,152 @@
+#include "otlp/json_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace agtel::otlp {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (2..4), or 0 when the bytes there do
+// not start one. Follows the Unicode standard's table of well-formed byte sequences
+// (Table 3-7): no overlongs, no surrogates (ED A0..BF), nothing above U+10FFFF.
+// `*valid_prefix` receives the length of the maximal ill-formed prefix to replace by one
+// U+FFFD (at least 1).
+size_t utf8_sequence(const unsigned char* s, size_t left, size_t* valid_prefix) noexcept {
+  const unsigned char c = s[0];
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    *valid_prefix = 1;
+    return 0;
+  }
+  size_t i = 1;
+  for (; i < n && i < left; ++i) {
+    const unsigned char b = s[i];
+    const bool ok = i == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xBF);
+    if (!ok) break;
+  }
+  if (i == n) return n;
+  *valid_prefix = i;  // the lead byte and the continuation bytes that were still possible
+  return 0;
+}
+
+// Bytes that need no escaping: printable ASCII other than '"' and '\\'.
+constexpr bool plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+}  // namespace
+
+void json_writer::append_escaped(std::string& out, std::string_view s) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  out.reserve(out.size() + n + 2);
+  out += '"';
+  size_t i = 0;
+  while (i < n) {
+    size_t run = i;
+    while (run < n && plain(p[run])) ++run;
+    if (run > i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == n) break;
+    }
+    const unsigned char c = p[i];
+    if (c >= 0x80) {
+      size_t bad = 0;
+      if (size_t len = utf8_sequence(p + i, n - i, &bad)) {
+        out.append(s.data() + i, len);
+        i += len;
+      } else {
+        out += "\xEF\xBF\xBD";  // U+FFFD
+        i += bad;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 0xf]};
+        out.append(esc, sizeof esc);
+      }
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void json_writer::number(int64_t v) {
+  separate();
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out_.append(buf, r.ptr);
+  comma_ = true;
+}
+
+void json_writer::quoted(uint64_t v) {
+  separate();
+  char buf[24];
+  buf[0] = '"';
+  auto r = std::to_chars(buf + 1, buf + sizeof buf - 1, v);
+  *r.ptr++ = '"';
+  out_.append(buf, r.ptr);
+  comma_ = true;
+}
+
+void json_writer::quoted(int64_t v) {
+  separate();
+  char buf[24];
+  buf[0] = '"';
+  auto r = std::to_chars(buf + 1, buf + sizeof buf - 1, v);
+  *r.ptr++ = '"';
+  out_.append(buf, r.ptr);
+  comma_ = true;
+}
+
+void json_writer::number(double v) {
+  separate();
+  if (std::isnan(v)) {
+    out_ += "\"NaN\"";
+  } else if (std::isinf(v)) {
+    out_ += v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+  } else if (v == 0 && std::signbit(v)) {
+    out_ += "-0.0";  // "-0" would read back as the integer 0 in many parsers
+  } else {
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
+    out_.append(buf, r.ptr);
+  }
+  comma_ = true;
+}
+
+void json_writer::hex(const uint8_t* bytes, size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  separate();
+  const size_t at = out_.size();
+  out_.resize(at + 2 * n + 2);
+  char* o = out_.data() + at;
+  *o++ = '"';
+  for (size_t i = 0; i < n; ++i) {
+    *o++ = digits[bytes[i] >> 4];
+    *o++ = digits[bytes[i] & 0xf];
+  }
+  *o = '"';
+  comma_ = true;
+}
+
+}  // namespace agtel::otlp
