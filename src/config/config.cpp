@@ -209,8 +209,8 @@ bool clean_token(std::string_view s) noexcept {
 }  // namespace
 
 bool valid_endpoint(std::string_view s) noexcept {
-  const bool url = (s.starts_with("http://") && s.size() > 7) ||
-                   (s.starts_with("https://") && s.size() > 8);
+  const bool url =
+      (s.starts_with("http://") && s.size() > 7) || (s.starts_with("https://") && s.size() > 8);
   return url && clean_token(s);
 }
 
@@ -283,8 +283,8 @@ std::span<const numeric_setting> numeric_settings() noexcept {
       {"OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "traces.batch.max_export_batch_size", kind::integer, 1,
        max_spans, [](const sdk_config& c) -> uint64_t { return c.batch.max_export_batch_size; },
        [](sdk_config& c, uint64_t v) { c.batch.max_export_batch_size = v; }},
-      {"OTEL_BLRP_SCHEDULE_DELAY", "logs.batch.schedule_delay_ms", kind::duration, 0,
-       max_integer, [](const sdk_config& c) { return ms(c.log_batch.schedule_delay); },
+      {"OTEL_BLRP_SCHEDULE_DELAY", "logs.batch.schedule_delay_ms", kind::duration, 0, max_integer,
+       [](const sdk_config& c) { return ms(c.log_batch.schedule_delay); },
        [](sdk_config& c, uint64_t v) { c.log_batch.schedule_delay = to_ms(v); }},
       {"OTEL_BLRP_EXPORT_TIMEOUT", "logs.batch.export_timeout_ms", kind::timeout, 0, max_integer,
        [](const sdk_config& c) { return ms(c.log_batch.export_timeout); },
@@ -295,8 +295,8 @@ std::span<const numeric_setting> numeric_settings() noexcept {
       {"OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "logs.batch.max_export_batch_size", kind::integer, 1,
        max_spans, [](const sdk_config& c) -> uint64_t { return c.log_batch.max_export_batch_size; },
        [](sdk_config& c, uint64_t v) { c.log_batch.max_export_batch_size = v; }},
-      {"OTEL_METRIC_EXPORT_INTERVAL", "metrics.export_interval_ms", kind::duration, 1,
-       max_integer, [](const sdk_config& c) { return ms(c.metric_export_interval); },
+      {"OTEL_METRIC_EXPORT_INTERVAL", "metrics.export_interval_ms", kind::duration, 1, max_integer,
+       [](const sdk_config& c) { return ms(c.metric_export_interval); },
        [](sdk_config& c, uint64_t v) { c.metric_export_interval = to_ms(v); }},
       {"OTEL_METRIC_EXPORT_TIMEOUT", "metrics.export_timeout_ms", kind::timeout, 0, max_integer,
        [](const sdk_config& c) { return ms(c.metric_export_timeout); },
@@ -307,8 +307,8 @@ std::span<const numeric_setting> numeric_settings() noexcept {
       {"OTEL_EXPORTER_OTLP_TIMEOUT", "otlp.timeout_ms", kind::timeout, 0, max_integer,
        [](const sdk_config& c) { return otlp_timeout(c.otlp); },
        [](sdk_config& c, uint64_t v) { c.otlp.timeout = to_ms(v); }},
-      {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "otlp.traces.timeout_ms", kind::timeout, 0,
-       max_integer, [](const sdk_config& c) { return otlp_timeout(c.otlp_traces, &c.otlp); },
+      {"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "otlp.traces.timeout_ms", kind::timeout, 0, max_integer,
+       [](const sdk_config& c) { return otlp_timeout(c.otlp_traces, &c.otlp); },
        [](sdk_config& c, uint64_t v) { c.otlp_traces.timeout = to_ms(v); }},
       {"OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "otlp.metrics.timeout_ms", kind::timeout, 0,
        max_integer, [](const sdk_config& c) { return otlp_timeout(c.otlp_metrics, &c.otlp); },
@@ -318,8 +318,8 @@ std::span<const numeric_setting> numeric_settings() noexcept {
        [](sdk_config& c, uint64_t v) { c.otlp_logs.timeout = to_ms(v); }},
       // A file of at least 1 KiB (a smaller cap would put every batch in its own file), at
       // most 1 TiB; at most 2^31-1 files (0: keep all); rotation by age in ms (0: none).
-      {"AGTEL_JSONL_MAX_FILE_BYTES", "jsonl.max_file_bytes", kind::integer, 1024,
-       uint64_t{1} << 40, [](const sdk_config& c) -> uint64_t { return c.jsonl.max_file_bytes; },
+      {"AGTEL_JSONL_MAX_FILE_BYTES", "jsonl.max_file_bytes", kind::integer, 1024, uint64_t{1} << 40,
+       [](const sdk_config& c) -> uint64_t { return c.jsonl.max_file_bytes; },
        [](sdk_config& c, uint64_t v) { c.jsonl.max_file_bytes = v; }},
       {"AGTEL_JSONL_MAX_FILES", "jsonl.max_files", kind::integer, 0, max_integer,
        [](const sdk_config& c) -> uint64_t { return c.jsonl.max_files; },

@@ -51,8 +51,7 @@ inline constexpr std::string_view expected_protocol = "grpc, http/protobuf or ht
 std::optional<bool> parse_compression(std::string_view s) noexcept;  // gzip: true, none: false
 inline constexpr std::string_view expected_compression = "gzip or none";
 std::optional<metrics::exemplar_filter> parse_exemplar_filter(std::string_view s) noexcept;
-inline constexpr std::string_view expected_exemplar_filter =
-    "trace_based, always_on or always_off";
+inline constexpr std::string_view expected_exemplar_filter = "trace_based, always_on or always_off";
 std::optional<sdk_config::temporality_preference> parse_temporality(std::string_view s) noexcept;
 inline constexpr std::string_view expected_temporality = "cumulative, delta or lowmemory";
 // An http:// or https:// URL of UTF-8 text without spaces or control characters.

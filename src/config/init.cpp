@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/export/console_span_exporter.hpp"
@@ -67,7 +68,20 @@ agtel::resource make_resource(const sdk_config& c) {
   return r;
 }
 
-void add_processors(const sdk_config& c, trace::tracer_provider_options& opts) {
+// The OTLP exporters' own counts, exported as metrics once the meter provider exists
+// (exporter::observe_otlp_exporter).
+using stats_sources = std::vector<std::shared_ptr<const exporter::otlp_exporter_stats_source>>;
+
+template <class Exporter>
+std::unique_ptr<Exporter> keeping_stats(std::unique_ptr<Exporter> e, stats_sources& sources) {
+  if (e) {
+    if (auto source = exporter::otlp_stats(*e)) sources.push_back(std::move(source));
+  }
+  return e;
+}
+
+void add_processors(const sdk_config& c, trace::tracer_provider_options& opts,
+                    stats_sources& sources) {
   for (auto kind : c.traces_exporters) {
     switch (kind) {
       case sdk_config::exporter_kind::console: {
@@ -80,7 +94,9 @@ void add_processors(const sdk_config& c, trace::tracer_provider_options& opts) {
       }
       case sdk_config::exporter_kind::otlp:
         opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
-            exporter::make_otlp_span_exporter(otlp_options_for(c, telemetry_signal::traces)),
+            keeping_stats(
+                exporter::make_otlp_span_exporter(otlp_options_for(c, telemetry_signal::traces)),
+                sources),
             c.batch));
         break;
       case sdk_config::exporter_kind::jsonl:
@@ -96,7 +112,7 @@ void add_processors(const sdk_config& c, trace::tracer_provider_options& opts) {
 // The meter provider with one reader per metrics exporter; nullptr when there is none.
 std::shared_ptr<metrics::meter_provider> make_meter_provider(
     const sdk_config& c, const agtel::resource& resource,
-    std::shared_ptr<exporter::prometheus_exporter>& prometheus) {
+    std::shared_ptr<exporter::prometheus_exporter>& prometheus, stats_sources& sources) {
   metrics::meter_provider_options opts;
   opts.resource = resource;
   opts.exemplars = c.exemplar_filter;
@@ -106,8 +122,10 @@ std::shared_ptr<metrics::meter_provider> make_meter_provider(
     switch (kind) {
       case sdk_config::exporter_kind::otlp:
         opts.readers.push_back(std::make_shared<metrics::periodic_metric_reader>(
-            exporter::make_otlp_metric_exporter(otlp_options_for(c, telemetry_signal::metrics),
-                                                temporality_for(c.metrics_temporality)),
+            keeping_stats(exporter::make_otlp_metric_exporter(
+                              otlp_options_for(c, telemetry_signal::metrics),
+                              temporality_for(c.metrics_temporality)),
+                          sources),
             periodic));
         break;
       case sdk_config::exporter_kind::jsonl:
@@ -143,7 +161,8 @@ std::shared_ptr<metrics::meter_provider> make_meter_provider(
 // The logger provider with one batch processor per logs exporter; nullptr when there is
 // none (loggers then stay disabled, and cost one load per call).
 std::shared_ptr<logs::logger_provider> make_logger_provider(const sdk_config& c,
-                                                            const agtel::resource& resource) {
+                                                            const agtel::resource& resource,
+                                                            stats_sources& sources) {
   logs::logger_provider_options opts;
   opts.resource = resource;
   opts.limits = c.log_limits;
@@ -154,7 +173,9 @@ std::shared_ptr<logs::logger_provider> make_logger_provider(const sdk_config& c,
   for (auto kind : c.logs_exporters) {
     switch (kind) {
       case sdk_config::exporter_kind::otlp:
-        add(exporter::make_otlp_log_exporter(otlp_options_for(c, telemetry_signal::logs)));
+        add(keeping_stats(
+            exporter::make_otlp_log_exporter(otlp_options_for(c, telemetry_signal::logs)),
+            sources));
         break;
       case sdk_config::exporter_kind::jsonl:
         add(exporter::make_jsonl_log_exporter(c.jsonl));
@@ -215,13 +236,18 @@ std::shared_ptr<trace::tracer_provider> init(const sdk_config& config) noexcept 
     }
     trace::tracer_provider_options opts;
     opts.resource = make_resource(config);
-    s.meters = make_meter_provider(config, opts.resource, s.prometheus);
+    stats_sources sources;
+    s.meters = make_meter_provider(config, opts.resource, s.prometheus, sources);
     if (s.meters) metrics::set_global_meter_provider(s.meters);
-    s.loggers = make_logger_provider(config, opts.resource);
+    s.loggers = make_logger_provider(config, opts.resource, sources);
     if (s.loggers) logs::set_global_logger_provider(s.loggers);
     opts.sampler = make_sampler(config);
     opts.limits = config.limits;
-    add_processors(config, opts);
+    add_processors(config, opts, sources);
+    // With a metrics exporter, the OTLP exporters' counts (otel.sdk.exporter.*) are
+    // exported like any other metric.
+    if (s.meters)
+      for (auto& source : sources) exporter::observe_otlp_exporter(*s.meters, std::move(source));
     auto provider = std::make_shared<trace::tracer_provider>(std::move(opts));
     trace::set_global_tracer_provider(provider);
     s.provider = provider;

@@ -353,8 +353,7 @@ class yaml_reader {
     if (auto value = parse(*s))
       out = *value;
     else
-      warn(v, path,
-           "expected " + std::string(expected) + ", got '" + printable(*s) + "'; ignored");
+      warn(v, path, "expected " + std::string(expected) + ", got '" + printable(*s) + "'; ignored");
   }
 
   // A string that `valid` accepts, described by `expected` when it does not.
@@ -365,37 +364,34 @@ class yaml_reader {
     if (valid(*s))
       out = std::move(*s);
     else
-      warn(v, path,
-           "expected " + std::string(expected) + ", got '" + printable(*s) + "'; ignored");
+      warn(v, path, "expected " + std::string(expected) + ", got '" + printable(*s) + "'; ignored");
   }
 
   void read_metrics(const YAML::Node& n, std::string_view parent) {
-    for_each_key(n, parent,
-                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
-                   if (key == "exporter")
-                     read_exporter(v, path, telemetry_signal::metrics, out_.metrics_exporters);
-                   else if (key == "exemplar_filter")
-                     read_choice(v, path, expected_exemplar_filter, parse_exemplar_filter,
-                                 out_.exemplar_filter);
-                   else if (key == "temporality_preference")
-                     read_choice(v, path, expected_temporality, parse_temporality,
-                                 out_.metrics_temporality);
-                   else if (key == "prometheus")
-                     read_prometheus(v, path);
-                   else if (!read_numeric(v, path))
-                     unknown_key(v, path);
-                 });
+    for_each_key(
+        n, parent, [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+          if (key == "exporter")
+            read_exporter(v, path, telemetry_signal::metrics, out_.metrics_exporters);
+          else if (key == "exemplar_filter")
+            read_choice(v, path, expected_exemplar_filter, parse_exemplar_filter,
+                        out_.exemplar_filter);
+          else if (key == "temporality_preference")
+            read_choice(v, path, expected_temporality, parse_temporality, out_.metrics_temporality);
+          else if (key == "prometheus")
+            read_prometheus(v, path);
+          else if (!read_numeric(v, path))
+            unknown_key(v, path);
+        });
   }
 
   void read_prometheus(const YAML::Node& n, std::string_view parent) {
-    for_each_key(n, parent,
-                 [&](const std::string& key, const std::string& path, const YAML::Node& v) {
-                   if (key == "host")
-                     read_checked_text(v, path, "a host name or address", valid_host,
-                                       out_.prometheus_host);
-                   else if (!read_numeric(v, path))
-                     unknown_key(v, path);
-                 });
+    for_each_key(
+        n, parent, [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+          if (key == "host")
+            read_checked_text(v, path, "a host name or address", valid_host, out_.prometheus_host);
+          else if (!read_numeric(v, path))
+            unknown_key(v, path);
+        });
   }
 
   void read_logs(const YAML::Node& n, std::string_view parent) {
@@ -413,45 +409,44 @@ class yaml_reader {
   // `otlp:` (generic: it may hold the per-signal sections) or `otlp.<signal>:`.
   void read_otlp(const YAML::Node& n, std::string_view parent, sdk_config::otlp_settings& out,
                  bool generic) {
-    for_each_key(n, parent, [&](const std::string& key, const std::string& path,
-                                const YAML::Node& v) {
-      if (key == "protocol") {
-        read_choice(v, path, expected_protocol, parse_protocol, out.protocol);
-      } else if (key == "endpoint") {
-        std::string url;
-        read_checked_text(v, path, "an http:// or https:// URL", valid_endpoint, url);
-        if (!url.empty()) out.endpoint = std::move(url);
-      } else if (key == "headers") {
-        read_headers(v, path, out);
-      } else if (key == "compression") {
-        read_choice(v, path, expected_compression, parse_compression, out.gzip);
-      } else if (key == "certificate" || key == "client_key" || key == "client_certificate") {
-        auto s = text(v, path);
-        if (!s) return;
-        auto& field = key == "certificate" ? out.certificate_file
-                      : key == "client_key" ? out.client_key_file
-                                            : out.client_certificate_file;
-        field = std::move(*s);
-      } else if (key == "insecure") {
-        bool insecure = out.insecure.value_or(false);
-        if (read_bool(v, path, insecure)) out.insecure = insecure;
-      } else if (generic && key == "traces") {
-        read_otlp(v, path, out_.otlp_traces, false);
-      } else if (generic && key == "metrics") {
-        read_otlp(v, path, out_.otlp_metrics, false);
-      } else if (generic && key == "logs") {
-        read_otlp(v, path, out_.otlp_logs, false);
-      } else if (!read_numeric(v, path)) {
-        unknown_key(v, path);
-      }
-    });
+    for_each_key(
+        n, parent, [&](const std::string& key, const std::string& path, const YAML::Node& v) {
+          if (key == "protocol") {
+            read_choice(v, path, expected_protocol, parse_protocol, out.protocol);
+          } else if (key == "endpoint") {
+            std::string url;
+            read_checked_text(v, path, "an http:// or https:// URL", valid_endpoint, url);
+            if (!url.empty()) out.endpoint = std::move(url);
+          } else if (key == "headers") {
+            read_headers(v, path, out);
+          } else if (key == "compression") {
+            read_choice(v, path, expected_compression, parse_compression, out.gzip);
+          } else if (key == "certificate" || key == "client_key" || key == "client_certificate") {
+            auto s = text(v, path);
+            if (!s) return;
+            auto& field = key == "certificate"  ? out.certificate_file
+                          : key == "client_key" ? out.client_key_file
+                                                : out.client_certificate_file;
+            field = std::move(*s);
+          } else if (key == "insecure") {
+            bool insecure = out.insecure.value_or(false);
+            if (read_bool(v, path, insecure)) out.insecure = insecure;
+          } else if (generic && key == "traces") {
+            read_otlp(v, path, out_.otlp_traces, false);
+          } else if (generic && key == "metrics") {
+            read_otlp(v, path, out_.otlp_metrics, false);
+          } else if (generic && key == "logs") {
+            read_otlp(v, path, out_.otlp_logs, false);
+          } else if (!read_numeric(v, path)) {
+            unknown_key(v, path);
+          }
+        });
   }
 
   // `headers: { authorization: Bearer abc, x-tenant: a }`: replaces this layer's headers as
   // a whole (as the environment variable does); a bad entry costs only itself, and when
   // every entry is bad the layer below stays. `headers: {}` means "no headers".
-  void read_headers(const YAML::Node& n, std::string_view parent,
-                    sdk_config::otlp_settings& out) {
+  void read_headers(const YAML::Node& n, std::string_view parent, sdk_config::otlp_settings& out) {
     if (!n.IsMap()) {
       warn(n, parent,
            std::string("expected a mapping of header names to values, got ") + type_name(n) +

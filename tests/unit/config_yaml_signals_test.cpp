@@ -189,7 +189,8 @@ TEST_F(config_yaml_signals, wrong_types_name_the_path_line_and_column) {
     const char* yaml;
     const char* fragment;
   } cases[] = {
-      {"metrics:\n  exporter: {otlp: 1}\n", "<string>:2:13: metrics.exporter: expected an exporter"},
+      {"metrics:\n  exporter: {otlp: 1}\n",
+       "<string>:2:13: metrics.exporter: expected an exporter"},
       {"metrics:\n  export_interval_ms: [1]\n",
        "<string>:2:23: metrics.export_interval_ms: expected a non-negative integer, got a list"},
       {"metrics:\n  exemplar_filter: {a: b}\n",
@@ -240,7 +241,8 @@ TEST_F(config_yaml_signals, bad_values_are_reported_and_keep_the_layer_below) {
     const char* yaml;
     const char* fragment;
   } cases[] = {
-      {"otlp: { protocol: udp }", "otlp.protocol: expected grpc, http/protobuf or http/json, got 'udp'"},
+      {"otlp: { protocol: udp }",
+       "otlp.protocol: expected grpc, http/protobuf or http/json, got 'udp'"},
       {"otlp: { compression: zstd }", "otlp.compression: expected gzip or none, got 'zstd'"},
       {"otlp: { endpoint: ftp://x }", "otlp.endpoint: expected an http:// or https:// URL"},
       {"otlp: { endpoint: 'http://a b' }", "got 'http://a b'"},
@@ -300,8 +302,8 @@ TEST_F(config_yaml_signals, null_values_and_empty_sections_keep_the_base) {
   sdk_config base;
   base.logs_exporters = {kind::jsonl};
   base.jsonl.directory = "/base";
-  sdk_config c = parse_ok("metrics:\nlogs: { exporter: }\notlp: {}\njsonl: { directory: '' }\n",
-                          base);
+  sdk_config c =
+      parse_ok("metrics:\nlogs: { exporter: }\notlp: {}\njsonl: { directory: '' }\n", base);
   EXPECT_EQ(c.logs_exporters, std::vector<kind>{kind::jsonl});
   EXPECT_EQ(c.jsonl.directory, "/base");  // an empty directory is not a setting
   EXPECT_FALSE(c.otlp.endpoint);
@@ -360,32 +362,31 @@ jsonl: { directory: /from/file, max_files: 4, max_file_bytes: 4096 }
   EXPECT_TRUE(warnings_.empty()) << warnings();
   const sdk_config d;
 
-  EXPECT_EQ(c.logs_exporters, std::vector<kind>{kind::otlp});             // env
-  EXPECT_EQ(c.metrics_exporters, std::vector<kind>{kind::jsonl});         // file
-  EXPECT_EQ(c.metric_export_interval, milliseconds(5000));                // file
-  EXPECT_EQ(c.metric_export_timeout, d.metric_export_timeout);           // default
+  EXPECT_EQ(c.logs_exporters, std::vector<kind>{kind::otlp});                       // env
+  EXPECT_EQ(c.metrics_exporters, std::vector<kind>{kind::jsonl});                   // file
+  EXPECT_EQ(c.metric_export_interval, milliseconds(5000));                          // file
+  EXPECT_EQ(c.metric_export_timeout, d.metric_export_timeout);                      // default
   EXPECT_EQ(c.metrics_temporality, sdk_config::temporality_preference::lowmemory);  // env
-  EXPECT_EQ(c.prometheus_port, 9200);                                     // env
-  EXPECT_EQ(c.prometheus_host, d.prometheus_host);                        // default
-  EXPECT_EQ(c.log_batch.max_queue_size, 999u);                            // env
-  EXPECT_EQ(c.log_batch.schedule_delay, milliseconds(200));               // file
-  EXPECT_EQ(c.log_batch.export_timeout, d.log_batch.export_timeout);     // default
-  EXPECT_EQ(c.log_limits.attribute_count, 16u);                           // file
-  EXPECT_EQ(c.otlp.endpoint, "http://env:4318");                          // env
-  EXPECT_EQ(c.otlp.protocol, otlp_protocol::grpc);                        // file
-  EXPECT_EQ(c.otlp.timeout, milliseconds(1000));                          // file
+  EXPECT_EQ(c.prometheus_port, 9200);                                               // env
+  EXPECT_EQ(c.prometheus_host, d.prometheus_host);                                  // default
+  EXPECT_EQ(c.log_batch.max_queue_size, 999u);                                      // env
+  EXPECT_EQ(c.log_batch.schedule_delay, milliseconds(200));                         // file
+  EXPECT_EQ(c.log_batch.export_timeout, d.log_batch.export_timeout);                // default
+  EXPECT_EQ(c.log_limits.attribute_count, 16u);                                     // file
+  EXPECT_EQ(c.otlp.endpoint, "http://env:4318");                                    // env
+  EXPECT_EQ(c.otlp.protocol, otlp_protocol::grpc);                                  // file
+  EXPECT_EQ(c.otlp.timeout, milliseconds(1000));                                    // file
   using headers = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(c.otlp.headers, (headers{{"b", "env"}}));  // env replaces the file's whole list
-  EXPECT_EQ(c.otlp_traces.endpoint, "http://file-traces/v1/traces");     // file
-  EXPECT_EQ(c.jsonl.directory, "/from/env");                              // env
-  EXPECT_EQ(c.jsonl.max_files, 4u);                                       // file
-  EXPECT_EQ(c.jsonl.max_file_bytes, 4096u);                               // file
-  EXPECT_EQ(c.jsonl.rotate_interval, d.jsonl.rotate_interval);           // default
+  EXPECT_EQ(c.otlp_traces.endpoint, "http://file-traces/v1/traces");  // file
+  EXPECT_EQ(c.jsonl.directory, "/from/env");                          // env
+  EXPECT_EQ(c.jsonl.max_files, 4u);                                   // file
+  EXPECT_EQ(c.jsonl.max_file_bytes, 4096u);                           // file
+  EXPECT_EQ(c.jsonl.rotate_interval, d.jsonl.rotate_interval);        // default
 
   // The per-signal file endpoint still beats the generic environment one (the spec's
   // per-signal-over-generic rule holds across layers).
-  EXPECT_EQ(otlp_options_for(c, telemetry_signal::traces).endpoint,
-            "http://file-traces/v1/traces");
+  EXPECT_EQ(otlp_options_for(c, telemetry_signal::traces).endpoint, "http://file-traces/v1/traces");
   EXPECT_EQ(otlp_options_for(c, telemetry_signal::logs).endpoint, "http://env:4318");  // grpc
 }
 

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <mutex>
 
@@ -34,11 +34,21 @@ using exporter_kind = sdk_config::exporter_kind;
 using sampler_kind = sdk_config::sampler_kind;
 
 const char* const env_variables[] = {
-    "OTEL_SDK_DISABLED",       "OTEL_SERVICE_NAME",       "OTEL_RESOURCE_ATTRIBUTES",
-    "OTEL_TRACES_SAMPLER",     "OTEL_TRACES_SAMPLER_ARG", "OTEL_TRACES_EXPORTER",
-    "OTEL_PROPAGATORS",        "AGTEL_CONSOLE_FORMAT",    "AGTEL_CONFIG_FILE",
-    "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_METRICS_EXPORTER",  "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_LOGS_EXPORTER",     "AGTEL_JSONL_DIRECTORY",
+    "OTEL_SDK_DISABLED",
+    "OTEL_SERVICE_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_PROPAGATORS",
+    "AGTEL_CONSOLE_FORMAT",
+    "AGTEL_CONFIG_FILE",
+    "OTEL_BSP_MAX_QUEUE_SIZE",
+    "OTEL_METRICS_EXPORTER",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_PROTOCOL",
+    "OTEL_LOGS_EXPORTER",
+    "AGTEL_JSONL_DIRECTORY",
 };
 
 std::string string_attr(const resource& r, std::string_view key) {
@@ -233,8 +243,8 @@ TEST_F(init, otlp_traces_and_metrics_follow_the_protocol_variable) {
     meters->get_meter("init_test").create_counter<int64_t>("init.requests").add(1);
     logs::get_logger("init_test").emit(logs::severity::info, "exported");
     EXPECT_EQ(sdk::shutdown(std::chrono::seconds(5)), sdk_result::ok);
-    const std::string type = std::string(protocol) == "http/json" ? "application/json"
-                                                                  : "application/x-protobuf";
+    const std::string type =
+        std::string(protocol) == "http/json" ? "application/json" : "application/x-protobuf";
     EXPECT_THAT(sink.requests(),
                 ::testing::UnorderedElementsAre("/v1/traces " + type, "/v1/metrics " + type,
                                                 "/v1/logs " + type));
@@ -383,9 +393,9 @@ namespace fs = std::filesystem;
 
 // A fresh directory for jsonl files, removed at the end of the test.
 struct temp_dir {
-  fs::path path = fs::temp_directory_path() /
-                  ("agtel_init_jsonl_" + std::to_string(getpid()) + "_" +
-                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::path path =
+      fs::temp_directory_path() / ("agtel_init_jsonl_" + std::to_string(getpid()) + "_" +
+                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
   temp_dir() {
     fs::remove_all(path);
     fs::create_directories(path);
@@ -457,13 +467,37 @@ TEST_F(init, jsonl_metrics_are_written_at_shutdown_in_the_configured_temporality
   c.metrics_temporality = sdk_config::temporality_preference::delta;
   c.jsonl.directory = dir.path.string();
   ASSERT_NE(sdk::init(c), nullptr);
-  metrics::global_meter_provider()->get_meter("init_test").create_counter<int64_t>("jsonl.calls").add(3);
+  metrics::global_meter_provider()
+      ->get_meter("init_test")
+      .create_counter<int64_t>("jsonl.calls")
+      .add(3);
   EXPECT_EQ(sdk::shutdown(std::chrono::seconds(5)), sdk_result::ok);
   auto lines = dir.lines("metrics");
   ASSERT_FALSE(lines.empty());
   const std::string all = lines.back().dump();
   EXPECT_THAT(all, HasSubstr("\"jsonl.calls\""));
   EXPECT_THAT(all, HasSubstr("\"aggregationTemporality\":1"));  // DELTA
+}
+
+TEST_F(init, otlp_exporters_counts_are_exported_as_metrics) {
+  otlp_sink sink;
+  temp_dir dir;
+  sdk_config c = quiet();
+  c.traces_exporters = {exporter_kind::otlp};
+  c.metrics_exporters = {exporter_kind::jsonl};
+  c.otlp.endpoint = sink.url();
+  c.jsonl.directory = dir.path.string();
+  ASSERT_NE(sdk::init(c), nullptr);
+  trace::get_tracer("init_test").start_span("counted").end();
+  // Shutdown ends the tracer provider first, so the last metric collection sees the span
+  // exporter's final count.
+  EXPECT_EQ(sdk::shutdown(std::chrono::seconds(5)), sdk_result::ok);
+  auto lines = dir.lines("metrics");
+  ASSERT_FALSE(lines.empty());
+  const std::string all = lines.back().dump();
+  EXPECT_THAT(all, HasSubstr("\"otel.sdk.exporter.span.exported\""));
+  EXPECT_THAT(all, HasSubstr("\"otlp_http_span_exporter\""));
+  EXPECT_THAT(all, HasSubstr("\"asInt\":\"1\""));
 }
 
 TEST_F(init, jsonl_rotation_settings_reach_the_exporter) {
@@ -479,8 +513,7 @@ TEST_F(init, jsonl_rotation_settings_reach_the_exporter) {
   const std::string big(1500, 'x');
   for (int i = 0; i < 4; ++i) {
     log.emit(logs::severity::info, big);
-    ASSERT_EQ(logs::global_logger_provider()->force_flush(std::chrono::seconds(5)),
-              sdk_result::ok);
+    ASSERT_EQ(logs::global_logger_provider()->force_flush(std::chrono::seconds(5)), sdk_result::ok);
   }
   EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
   size_t files = 0;
@@ -503,8 +536,8 @@ TEST_F(init, logger_provider_gets_the_resource_and_the_log_limits) {
   EXPECT_EQ(string_attr(provider->resource(), "service.name"), "limited");
   EXPECT_EQ(provider->limits().attribute_count, 1u);
   EXPECT_EQ(provider->limits().attribute_value_length, 3u);
-  logs::get_logger("init_test").emit(logs::severity::info, "body is never cut",
-                                     {{"a", "abcdef"}, {"b", "dropped"}});
+  logs::get_logger("init_test")
+      .emit(logs::severity::info, "body is never cut", {{"a", "abcdef"}, {"b", "dropped"}});
   EXPECT_EQ(sdk::shutdown(), sdk_result::ok);
   auto lines = dir.lines("logs");
   ASSERT_EQ(lines.size(), 1u);

@@ -205,8 +205,7 @@ enum class telemetry_signal { traces, metrics, logs };
 // The OTLP exporter options for one signal: per-signal settings over the generic ones over
 // the defaults, with the endpoint rule above. An unset endpoint stays empty (the
 // exporter's default for the protocol and signal).
-exporter::otlp_exporter_options otlp_options_for(const sdk_config& config,
-                                                 telemetry_signal signal);
+exporter::otlp_exporter_options otlp_options_for(const sdk_config& config, telemetry_signal signal);
 // The temporality selector of config.metrics_temporality.
 metrics::temporality_selector temporality_for(sdk_config::temporality_preference p) noexcept;
 

@@ -13,8 +13,9 @@
 // exporter), a meter_provider (one reader per metrics exporter) and a logger_provider (the
 // same resource, the log record limits, one batch processor per logs exporter), installs
 // them as the global providers (the meter and logger providers only when they have an
-// exporter), and installs the configured propagator as the global propagator. Problems (an unknown exporter, an exporter missing from this
-// build) are reported through the diagnostic handler; init never throws.
+// exporter), and installs the configured propagator as the global propagator. Problems (an unknown
+// exporter, an exporter missing from this build) are reported through the diagnostic handler; init
+// never throws.
 //
 // Idempotent: while initialized, init does nothing and returns the provider it already
 // installed (reported at debug level). After shutdown, init may run again. Thread-safe.
