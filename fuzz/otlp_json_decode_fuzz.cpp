@@ -7,39 +7,47 @@
 //    is lost or changed by a second trip).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "fuzz_check.hpp"
 #include "otlp/codec.hpp"
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
 
 using namespace agtel;
 using namespace agtel::otlp;
 
 namespace {
 
-void check_traces(std::string_view input) {
-  trace_batch batch;
-  std::string err = decode_traces_json(input, batch);
+const std::vector<trace::span_ptr>& items(const trace_batch& b) {
+  return b.spans;
+}
+const std::vector<logs::log_record_ptr>& items(const log_batch& b) {
+  return b.records;
+}
+void encode_json(std::span<const trace::span_ptr> spans, std::string& out) {
+  encode_traces_json(spans, out);
+}
+void encode_json(std::span<const logs::log_record_ptr> records, std::string& out) {
+  encode_logs_json(records, out);
+}
+
+// Spans or log records.
+template <class Batch>
+void check_items(std::string_view input, std::string (*decode)(std::string_view, Batch&)) {
+  Batch batch;
+  std::string err = decode(input, batch);
   if (!err.empty()) {
-    FUZZ_CHECK(batch.spans.empty() && batch.resources.empty() && batch.scopes.empty());
+    FUZZ_CHECK(items(batch).empty() && batch.resources.empty() && batch.scopes.empty());
     return;
   }
   std::string first, second;
-  encode_traces_json(batch.spans, first);
-  trace_batch again;
-  FUZZ_CHECK(decode_traces_json(first, again).empty());
-  FUZZ_CHECK(again.spans.size() == batch.spans.size());
-  encode_traces_json(again.spans, second);
+  encode_json(items(batch), first);
+  Batch again;
+  FUZZ_CHECK(decode(first, again).empty());
+  FUZZ_CHECK(items(again).size() == items(batch).size());
+  encode_json(items(again), second);
   FUZZ_CHECK(first == second);
 }
 
@@ -65,29 +73,13 @@ void check_metrics(std::string_view input) {
   }
 }
 
-void check_logs(std::string_view input) {
-  log_batch batch;
-  std::string err = decode_logs_json(input, batch);
-  if (!err.empty()) {
-    FUZZ_CHECK(batch.records.empty() && batch.resources.empty() && batch.scopes.empty());
-    return;
-  }
-  std::string first, second;
-  encode_logs_json(batch.records, first);
-  log_batch again;
-  FUZZ_CHECK(decode_logs_json(first, again).empty());
-  FUZZ_CHECK(again.records.size() == batch.records.size());
-  encode_logs_json(again.records, second);
-  FUZZ_CHECK(first == second);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  check_traces(input);
+  check_items<trace_batch>(input, decode_traces_json);
   check_metrics(input);
-  check_logs(input);
+  check_items<log_batch>(input, decode_logs_json);
   partial_success p;
   if (!decode_response_json(input, p)) FUZZ_CHECK(p.rejected == 0 && p.error_message.empty());
   return 0;

@@ -3,11 +3,13 @@
 #include <CLI/CLI.hpp>
 
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <string>
 
 #include "agtel/version.hpp"
+#include "demo_command.hpp"
 #include "example_command.hpp"
 
 int main(int argc, char** argv) {
@@ -15,28 +17,79 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("agtel ") + agtel::version);
   app.require_subcommand(0, 1);
 
+  // Stricter than CLI11's own conversion, which wraps "-1" and clamps overflow.
+  const CLI::Validator whole_number(
+      [](std::string& value) -> std::string {
+        uint64_t parsed;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+        if (error == std::errc() && end == value.data() + value.size()) return {};
+        return "expected a whole number from 0 to 18446744073709551615, got '" + value + "'";
+      },
+      "");
+
   agtel::cli::example_options example;
   CLI::App* example_cmd = app.add_subcommand(
       "example",
       "Run a simulated agent orchestration (coordinator, sub-agents, tool and LLM calls) "
       "through the SDK and print its trace");
   example_cmd->add_option("--seed", example.seed, "Seed for simulated latencies and token counts")
-      ->check(CLI::Validator(
-          [](std::string& value) -> std::string {
-            // Stricter than CLI11's own conversion, which wraps "-1" and clamps overflow.
-            uint64_t parsed;
-            auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-            if (error == std::errc() && end == value.data() + value.size()) return {};
-            return "expected a whole number from 0 to 18446744073709551615, got '" + value + "'";
-          },
-          ""))
+      ->check(whole_number)
       ->capture_default_str();
   std::string format = "tree";
   example_cmd->add_option("--format", format, "tree: a readable tree; json: OTLP/JSON lines")
       ->check(CLI::IsMember({"tree", "json"}))
       ->capture_default_str();
 
+  agtel::cli::demo_options demo;
+  CLI::App* demo_cmd = app.add_subcommand(
+      "demo",
+      "Simulate a multi-agent orchestration (sessions, sub-agents, tool and LLM calls, one "
+      "sub-agent in a child process), export it as OTEL_* variables say (JSON lines in "
+      "./agtel-demo-data when none are set) and print a summary");
+  demo_cmd
+      ->add_option("--seed", demo.seed, "Seed: the same seed gives the same sessions and counts")
+      ->check(whole_number)
+      ->capture_default_str();
+  CLI::Option* sessions_opt =
+      demo_cmd->add_option("--sessions", demo.sessions, "Number of sessions to simulate")
+          ->check(whole_number)
+          ->check(CLI::Range(uint64_t{1}, uint64_t{1000000}))
+          ->capture_default_str();
+  std::string duration_text, speed_text = "max";
+  demo_cmd
+      ->add_option("--duration", duration_text,
+                   "Keep starting sessions for this long instead (e.g. 30s, 500ms, 5m)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            std::chrono::milliseconds d;
+            if (agtel::cli::parse_duration(value, d)) return {};
+            return "expected a duration such as 30s, 500ms, 5m or 1h, got '" + value + "'";
+          },
+          "DURATION"))
+      ->excludes(sessions_opt);
+  demo_cmd
+      ->add_option("--speed", speed_text,
+                   "max: no waiting (simulated durations are still recorded); a factor: "
+                   "simulated time runs that many times faster than real time")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            double speed;
+            if (agtel::cli::parse_speed(value, speed)) return {};
+            return "expected max or a positive factor, got '" + value + "'";
+          },
+          "max|FACTOR"))
+      ->capture_default_str();
+  // The hidden child mode (the sub-agent in another process); not for people.
+  demo_cmd->add_flag("--child-agent", demo.child)->group("");
+  demo_cmd->add_option("--session", demo.child_session)->group("");
+  demo_cmd->add_option("--clock", demo.child_clock)->group("");
+
   CLI11_PARSE(app, argc, argv);
+  if (*demo_cmd) {
+    if (!duration_text.empty()) agtel::cli::parse_duration(duration_text, demo.duration);
+    agtel::cli::parse_speed(speed_text, demo.speed);
+    return agtel::cli::run_demo(demo);
+  }
   if (*example_cmd) {
     example.format = format == "json" ? agtel::exporter::console_format::json
                                       : agtel::exporter::console_format::tree;

@@ -40,26 +40,34 @@ struct scalar {
   double d = 0;
 };
 
+// Reads an AnyValue member into `s` when it is a scalar one; false when `key` names none.
+bool read_scalar_member(reader& r, std::string_view key, element v, scalar& s) {
+  if (key == "stringValue") {
+    s.kind = scalar_kind::string;
+    s.s = r.string(v);
+  } else if (key == "boolValue") {
+    s.kind = scalar_kind::boolean;
+    s.b = r.boolean(v);
+  } else if (key == "intValue") {
+    s.kind = scalar_kind::integer;
+    s.i = r.i64(v);
+  } else if (key == "doubleValue") {
+    s.kind = scalar_kind::floating;
+    s.d = r.f64(v);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // Reads a scalar AnyValue; kind none when `any` holds an array, a map, bytes or nothing.
 scalar read_scalar(reader& r, element any) {
   scalar out;
   bool other = false;
   r.fields(any, [&](std::string_view key, element v) {
-    if (key == "stringValue") {
-      out.kind = scalar_kind::string;
-      out.s = r.string(v);
-    } else if (key == "boolValue") {
-      out.kind = scalar_kind::boolean;
-      out.b = r.boolean(v);
-    } else if (key == "intValue") {
-      out.kind = scalar_kind::integer;
-      out.i = r.i64(v);
-    } else if (key == "doubleValue") {
-      out.kind = scalar_kind::floating;
-      out.d = r.f64(v);
-    } else if (key == "arrayValue" || key == "kvlistValue" || key == "bytesValue") {
+    if (!read_scalar_member(r, key, v, out) &&
+        (key == "arrayValue" || key == "kvlistValue" || key == "bytesValue"))
       other = true;
-    }
   });
   if (other) out.kind = scalar_kind::none;
   return out;
@@ -140,6 +148,15 @@ std::string json_text(reader& r, element any) {
   return out;
 }
 
+// One member of each scalar, as a vector<T>.
+template <class T, class Member>
+std::vector<T> collect(const std::vector<scalar>& items, Member scalar::*member) {
+  std::vector<T> v;
+  v.reserve(items.size());
+  for (const scalar& s : items) v.push_back(T(s.*member));
+  return v;
+}
+
 // Reads {"values":[AnyValue...]} into a single-typed vector in `out`; false when the
 // values are of mixed or non-scalar types. An empty array is an empty string array.
 bool read_scalar_array(reader& r, element array_value, attribute_value& out) {
@@ -161,31 +178,18 @@ bool read_scalar_array(reader& r, element array_value, attribute_value& out) {
     return true;
   }
   switch (items[0].kind) {
-    case scalar_kind::string: {
-      std::vector<std::string> v;
-      v.reserve(items.size());
-      for (const scalar& s : items) v.emplace_back(s.s);
-      out = std::move(v);
+    case scalar_kind::string:
+      out = collect<std::string>(items, &scalar::s);
       return true;
-    }
-    case scalar_kind::boolean: {
-      std::vector<bool> v;
-      for (const scalar& s : items) v.push_back(s.b);
-      out = std::move(v);
+    case scalar_kind::boolean:
+      out = collect<bool>(items, &scalar::b);
       return true;
-    }
-    case scalar_kind::integer: {
-      std::vector<int64_t> v;
-      for (const scalar& s : items) v.push_back(s.i);
-      out = std::move(v);
+    case scalar_kind::integer:
+      out = collect<int64_t>(items, &scalar::i);
       return true;
-    }
-    case scalar_kind::floating: {
-      std::vector<double> v;
-      for (const scalar& s : items) v.push_back(s.d);
-      out = std::move(v);
+    case scalar_kind::floating:
+      out = collect<double>(items, &scalar::d);
       return true;
-    }
     case scalar_kind::none: break;
   }
   return false;
@@ -201,21 +205,7 @@ any_result read_any(reader& r, element any, std::optional<attribute_value_view>&
   scalar s;
   element array_value;
   r.fields(any, [&](std::string_view key, element v) {
-    if (key == "stringValue") {
-      s.kind = scalar_kind::string;
-      s.s = r.string(v);
-      w = which::scalar;
-    } else if (key == "boolValue") {
-      s.kind = scalar_kind::boolean;
-      s.b = r.boolean(v);
-      w = which::scalar;
-    } else if (key == "intValue") {
-      s.kind = scalar_kind::integer;
-      s.i = r.i64(v);
-      w = which::scalar;
-    } else if (key == "doubleValue") {
-      s.kind = scalar_kind::floating;
-      s.d = r.f64(v);
+    if (read_scalar_member(r, key, v, s)) {
       w = which::scalar;
     } else if (key == "arrayValue") {
       array_value = v;
@@ -277,41 +267,56 @@ void read_attributes(reader& r, element array, attribute_list& list) {
   });
 }
 
+// The attributes and droppedAttributesCount members of resources, scopes, spans, events,
+// links and log records; true when `key` is one of them.
+bool read_attributes_member(reader& r, std::string_view key, element v, attribute_list& list) {
+  if (key == "attributes") {
+    read_attributes(r, v, list);
+  } else if (key == "droppedAttributesCount") {
+    list.add_dropped(r.u32(v));
+  } else {
+    return false;
+  }
+  return true;
+}
+
 // Resource {attributes, droppedAttributesCount}.
 void read_resource(reader& r, element e, agtel::resource& res) {
   r.fields(e, [&](std::string_view key, element v) {
-    if (key == "attributes") {
-      read_attributes(r, v, res.attributes);
-    } else if (key == "droppedAttributesCount") {
-      res.attributes.add_dropped(r.u32(v));
-    }
+    read_attributes_member(r, key, v, res.attributes);
   });
 }
 
 // InstrumentationScope {name, version, attributes, droppedAttributesCount}.
 void read_scope(reader& r, element e, instrumentation_scope& scope) {
   r.fields(e, [&](std::string_view key, element v) {
+    if (read_attributes_member(r, key, v, scope.attributes)) return;
     if (key == "name") {
       scope.name = r.string(v);
     } else if (key == "version") {
       scope.version = r.string(v);
-    } else if (key == "attributes") {
-      read_attributes(r, v, scope.attributes);
-    } else if (key == "droppedAttributesCount") {
-      scope.attributes.add_dropped(r.u32(v));
     }
   });
 }
 
+// A hook that does nothing.
+struct ignore {
+  void operator()(const auto&...) const noexcept {}
+};
+
 // Walks {"<resource_key>":[{"resource", "<scope_key>":[{"scope", "<items_key>":[...],
-// "schemaUrl"}], "schemaUrl"}]}, calling read_item(item, resource, scope) for each item.
-template <class Batch, class ReadItem>
+// "schemaUrl"}], "schemaUrl"}]}, adding each resource and scope to `out`; calls
+// begin_resource(resource) and begin_scope(scope) as each group starts, and
+// read_item(item, resource, scope) for each item.
+template <class Batch, class ReadItem, class BeginResource = ignore, class BeginScope = ignore>
 void read_grouped(reader& r, element root, Batch& out, std::string_view resource_key,
-                  std::string_view scope_key, std::string_view items_key, ReadItem read_item) {
+                  std::string_view scope_key, std::string_view items_key, ReadItem read_item,
+                  BeginResource begin_resource = {}, BeginScope begin_scope = {}) {
   r.fields(root, [&](std::string_view key, element resources) {
     if (key != resource_key) return;
     r.items(resources, [&](element rs) {
       agtel::resource& res = out.resources.emplace_back();
+      begin_resource(res);
       r.fields(rs, [&](std::string_view k, element v) {
         if (k == "resource") {
           read_resource(r, v, res);
@@ -320,6 +325,7 @@ void read_grouped(reader& r, element root, Batch& out, std::string_view resource
         } else if (k == scope_key) {
           r.items(v, [&](element ss) {
             instrumentation_scope& scope = out.scopes.emplace_back();
+            begin_scope(scope);
             r.fields(ss, [&](std::string_view sk, element sv) {
               if (sk == "scope") {
                 read_scope(r, sv, scope);
@@ -336,6 +342,20 @@ void read_grouped(reader& r, element root, Batch& out, std::string_view resource
   });
 }
 
+// A read_grouped item reader for spans and log records: each item becomes a new `Ptr` of
+// its resource and scope, read by read(reader, item, data) and appended to `out`.
+template <class Ptr, class Read>
+auto new_items(reader& r, std::vector<Ptr>& out, Read read) {
+  return [&r, &out, read](element item, const agtel::resource& res,
+                          const instrumentation_scope& scope) {
+    Ptr p = Ptr::make();
+    p->resource = &res;
+    p->scope = &scope;
+    read(r, item, *p);
+    out.push_back(std::move(p));
+  };
+}
+
 // ---- traces -----------------------------------------------------------------------------
 
 constexpr uint32_t flag_has_is_remote = 0x100;
@@ -350,59 +370,59 @@ void read_event(reader& r, element e, trace::span_event& event) {
   event.time = 0;
   event.attributes.clear();
   r.fields(e, [&](std::string_view key, element v) {
+    if (read_attributes_member(r, key, v, event.attributes)) return;
     if (key == "timeUnixNano") {
       event.time = r.u64(v);
     } else if (key == "name") {
       event.name = r.string(v);
-    } else if (key == "attributes") {
-      read_attributes(r, v, event.attributes);
-    } else if (key == "droppedAttributesCount") {
-      event.attributes.add_dropped(r.u32(v));
     }
   });
 }
 
-void read_link(reader& r, element e, trace::span_link& link) {
-  trace::trace_id tid;
-  trace::span_id sid;
+// The span context members of spans and links.
+struct context_members {
+  std::optional<trace::trace_id> trace_id;
+  std::optional<trace::span_id> span_id;
   trace::trace_state state;
   uint32_t flags = 0;
-  link.attributes.clear();
-  r.fields(e, [&](std::string_view key, element v) {
+
+  // True when `key` is traceId, spanId, traceState or flags.
+  bool read(reader& r, std::string_view key, element v) {
     if (key == "traceId") {
-      tid = r.id<16>(v, false);
+      trace_id = r.id<16>(v, false);
     } else if (key == "spanId") {
-      sid = r.id<8>(v, false);
+      span_id = r.id<8>(v, false);
     } else if (key == "traceState") {
       state = trace::trace_state::parse(r.string(v));
-    } else if (key == "attributes") {
-      read_attributes(r, v, link.attributes);
-    } else if (key == "droppedAttributesCount") {
-      link.attributes.add_dropped(r.u32(v));
     } else if (key == "flags") {
       flags = r.u32(v);
+    } else {
+      return false;
     }
+    return true;
+  }
+  trace::trace_flags trace_flags() const noexcept {
+    return trace::trace_flags{static_cast<uint8_t>(flags & 0xff)};
+  }
+};
+
+void read_link(reader& r, element e, trace::span_link& link) {
+  context_members c;
+  link.attributes.clear();
+  r.fields(e, [&](std::string_view key, element v) {
+    if (!c.read(r, key, v)) read_attributes_member(r, key, v, link.attributes);
   });
-  link.context = trace::span_context(tid, sid, trace::trace_flags{static_cast<uint8_t>(flags & 0xff)},
-                                     remote_from_flags(flags), std::move(state));
+  link.context = trace::span_context(c.trace_id.value_or(trace::trace_id()),
+                                     c.span_id.value_or(trace::span_id()), c.trace_flags(),
+                                     remote_from_flags(c.flags), std::move(c.state));
 }
 
 void read_span(reader& r, element e, trace::span_data& s) {
-  std::optional<trace::trace_id> tid;
-  std::optional<trace::span_id> sid;
-  trace::trace_state state;
-  uint32_t flags = 0;
+  context_members c;
   r.fields(e, [&](std::string_view key, element v) {
-    if (key == "traceId") {
-      tid = r.id<16>(v, false);
-    } else if (key == "spanId") {
-      sid = r.id<8>(v, false);
-    } else if (key == "traceState") {
-      state = trace::trace_state::parse(r.string(v));
-    } else if (key == "parentSpanId") {
+    if (c.read(r, key, v) || read_attributes_member(r, key, v, s.attributes)) return;
+    if (key == "parentSpanId") {
       s.parent_span_id = r.id<8>(v, true);
-    } else if (key == "flags") {
-      flags = r.u32(v);
     } else if (key == "name") {
       s.name = r.string(v);
     } else if (key == "kind") {
@@ -413,10 +433,6 @@ void read_span(reader& r, element e, trace::span_data& s) {
       s.start_time = r.u64(v);
     } else if (key == "endTimeUnixNano") {
       s.end_time = r.u64(v);
-    } else if (key == "attributes") {
-      read_attributes(r, v, s.attributes);
-    } else if (key == "droppedAttributesCount") {
-      s.attributes.add_dropped(r.u32(v));
     } else if (key == "events") {
       r.items(v, [&](element ev) { read_event(r, ev, s.events.next()); });
     } else if (key == "droppedEventsCount") {
@@ -437,11 +453,11 @@ void read_span(reader& r, element e, trace::span_data& s) {
       });
     }
   });
-  if (!tid) r.fail("missing traceId");
-  if (!sid) r.fail("missing spanId");
-  s.context = trace::span_context(*tid, *sid, trace::trace_flags{static_cast<uint8_t>(flags & 0xff)},
-                                  false, std::move(state));
-  s.parent_is_remote = remote_from_flags(flags);
+  if (!c.trace_id) r.fail("missing traceId");
+  if (!c.span_id) r.fail("missing spanId");
+  s.context =
+      trace::span_context(*c.trace_id, *c.span_id, c.trace_flags(), false, std::move(c.state));
+  s.parent_is_remote = remote_from_flags(c.flags);
 }
 
 // ---- metrics ----------------------------------------------------------------------------
@@ -474,7 +490,8 @@ void read_exemplars(reader& r, element array, reuse_vector<metrics::exemplar>& o
   });
 }
 
-// The members every data point has; true when `key` was one of them.
+// The members that several data point kinds share, each read where `Point` has it; true
+// when `key` is one of them (a member the kind lacks is ignored, as unknown members are).
 template <class Point>
 bool read_point_common(reader& r, std::string_view key, element v, Point& p) {
   if (key == "attributes") {
@@ -485,6 +502,16 @@ bool read_point_common(reader& r, std::string_view key, element v, Point& p) {
     p.time = r.u64(v);
   } else if (key == "flags") {
     p.flags = r.u32(v);
+  } else if (key == "exemplars") {
+    if constexpr (requires { p.exemplars; }) read_exemplars(r, v, p.exemplars);
+  } else if (key == "count") {
+    if constexpr (requires { p.count; }) p.count = r.u64(v);
+  } else if (key == "sum") {
+    if constexpr (requires { p.sum; }) p.sum = r.f64(v);
+  } else if (key == "min") {
+    if constexpr (requires { p.min; }) p.min = r.f64(v);
+  } else if (key == "max") {
+    if constexpr (requires { p.max; }) p.max = r.f64(v);
   } else {
     return false;
   }
@@ -497,21 +524,6 @@ metrics::aggregation_temporality read_temporality(reader& r, element v) {
   return static_cast<metrics::aggregation_temporality>(t);
 }
 
-void read_number_points(reader& r, element array, reuse_vector<metrics::number_point>& out) {
-  r.items(array, [&](element e) {
-    metrics::number_point& p = out.next();
-    p = metrics::number_point{};
-    r.fields(e, [&](std::string_view key, element v) {
-      if (read_point_common(r, key, v, p)) return;
-      if (key == "asInt" || key == "asDouble") {
-        read_number_value(r, key, v, p.value);
-      } else if (key == "exemplars") {
-        read_exemplars(r, v, p.exemplars);
-      }
-    });
-  });
-}
-
 void read_counts(reader& r, element array, std::vector<uint64_t>& out) {
   out.clear();
   r.items(array, [&](element c) { out.push_back(r.u64(c)); });
@@ -521,7 +533,11 @@ void read_doubles(reader& r, element array, std::vector<double>& out) {
   r.items(array, [&](element c) { out.push_back(r.f64(c)); });
 }
 
-void check_histogram(reader& r, metrics::histogram_point& p) {
+// The checks a point's members can only have once all are read: none for most kinds.
+template <class Point>
+void check_point(reader&, Point&) {}
+
+void check_point(reader& r, metrics::histogram_point& p) {
   for (size_t i = 0; i < p.bounds.size(); ++i)
     if (!std::isfinite(p.bounds[i]) || (i > 0 && !(p.bounds[i - 1] < p.bounds[i])))
       r.fail("explicitBounds: expected strictly increasing finite numbers");
@@ -532,36 +548,17 @@ void check_histogram(reader& r, metrics::histogram_point& p) {
     r.fail("bucketCounts: expected one more count than explicitBounds has bounds");
 }
 
-void read_histogram(reader& r, element e, metrics::histogram_data& d) {
-  r.fields(e, [&](std::string_view key, element v) {
-    if (key == "aggregationTemporality") {
-      d.temporality = read_temporality(r, v);
-    } else if (key == "dataPoints") {
-      r.items(v, [&](element pe) {
-        metrics::histogram_point& p = d.points.next();
-        p = metrics::histogram_point{};
-        r.fields(pe, [&](std::string_view k, element pv) {
-          if (read_point_common(r, k, pv, p)) return;
-          if (k == "count") {
-            p.count = r.u64(pv);
-          } else if (k == "sum") {
-            p.sum = r.f64(pv);
-          } else if (k == "min") {
-            p.min = r.f64(pv);
-          } else if (k == "max") {
-            p.max = r.f64(pv);
-          } else if (k == "bucketCounts") {
-            read_counts(r, pv, p.bucket_counts);
-          } else if (k == "explicitBounds") {
-            read_doubles(r, pv, p.bounds);
-          } else if (k == "exemplars") {
-            read_exemplars(r, pv, p.exemplars);
-          }
-        });
-        check_histogram(r, p);
-      });
-    }
-  });
+// The members only one kind of point has.
+void read_point_own(reader& r, std::string_view key, element v, metrics::number_point& p) {
+  if (key == "asInt" || key == "asDouble") read_number_value(r, key, v, p.value);
+}
+
+void read_point_own(reader& r, std::string_view key, element v, metrics::histogram_point& p) {
+  if (key == "bucketCounts") {
+    read_counts(r, v, p.bucket_counts);
+  } else if (key == "explicitBounds") {
+    read_doubles(r, v, p.bounds);
+  }
 }
 
 void read_buckets(reader& r, element e, metrics::exponential_buckets& b) {
@@ -574,72 +571,59 @@ void read_buckets(reader& r, element e, metrics::exponential_buckets& b) {
   });
 }
 
-void read_exponential_histogram(reader& r, element e, metrics::exponential_histogram_data& d) {
-  r.fields(e, [&](std::string_view key, element v) {
-    if (key == "aggregationTemporality") {
-      d.temporality = read_temporality(r, v);
-    } else if (key == "dataPoints") {
-      r.items(v, [&](element pe) {
-        metrics::exponential_histogram_point& p = d.points.next();
-        p = metrics::exponential_histogram_point{};
-        r.fields(pe, [&](std::string_view k, element pv) {
-          if (read_point_common(r, k, pv, p)) return;
-          if (k == "count") {
-            p.count = r.u64(pv);
-          } else if (k == "sum") {
-            p.sum = r.f64(pv);
-          } else if (k == "scale") {
-            p.scale = r.i32(pv);
-            if (p.scale < -10 || p.scale > 20) r.fail("expected a scale in [-10, 20]");
-          } else if (k == "zeroCount") {
-            p.zero_count = r.u64(pv);
-          } else if (k == "zeroThreshold") {
-            p.zero_threshold = r.f64(pv);
-          } else if (k == "positive") {
-            read_buckets(r, pv, p.positive);
-          } else if (k == "negative") {
-            read_buckets(r, pv, p.negative);
-          } else if (k == "min") {
-            p.min = r.f64(pv);
-          } else if (k == "max") {
-            p.max = r.f64(pv);
-          } else if (k == "exemplars") {
-            read_exemplars(r, pv, p.exemplars);
-          }
-        });
-      });
-    }
+void read_point_own(reader& r, std::string_view key, element v,
+                    metrics::exponential_histogram_point& p) {
+  if (key == "scale") {
+    p.scale = r.i32(v);
+    if (p.scale < -10 || p.scale > 20) r.fail("expected a scale in [-10, 20]");
+  } else if (key == "zeroCount") {
+    p.zero_count = r.u64(v);
+  } else if (key == "zeroThreshold") {
+    p.zero_threshold = r.f64(v);
+  } else if (key == "positive") {
+    read_buckets(r, v, p.positive);
+  } else if (key == "negative") {
+    read_buckets(r, v, p.negative);
+  }
+}
+
+void read_point_own(reader& r, std::string_view key, element v, metrics::summary_point& p) {
+  if (key != "quantileValues") return;
+  r.items(v, [&](element qe) {
+    metrics::summary_point::quantile_value q;
+    r.fields(qe, [&](std::string_view qk, element qv) {
+      if (qk == "quantile") {
+        q.quantile = r.f64(qv);
+        if (!(q.quantile >= 0 && q.quantile <= 1)) r.fail("expected a quantile in [0, 1]");
+      } else if (qk == "value") {
+        q.value = r.f64(qv);
+      }
+    });
+    p.quantiles.push_back(q);
   });
 }
 
-void read_summary(reader& r, element e, metrics::summary_data& d) {
+// A Gauge, Sum, Histogram, ExponentialHistogram or Summary: its dataPoints, and its
+// aggregationTemporality and isMonotonic where the kind has them.
+template <class Data>
+void read_metric_data(reader& r, element e, Data& d) {
+  if constexpr (requires { d.temporality; })
+    d.temporality = metrics::aggregation_temporality::unspecified;
   r.fields(e, [&](std::string_view key, element v) {
-    if (key != "dataPoints") return;
-    r.items(v, [&](element pe) {
-      metrics::summary_point& p = d.points.next();
-      p = metrics::summary_point{};
-      r.fields(pe, [&](std::string_view k, element pv) {
-        if (read_point_common(r, k, pv, p)) return;
-        if (k == "count") {
-          p.count = r.u64(pv);
-        } else if (k == "sum") {
-          p.sum = r.f64(pv);
-        } else if (k == "quantileValues") {
-          r.items(pv, [&](element qe) {
-            metrics::summary_point::quantile_value q;
-            r.fields(qe, [&](std::string_view qk, element qv) {
-              if (qk == "quantile") {
-                q.quantile = r.f64(qv);
-                if (!(q.quantile >= 0 && q.quantile <= 1)) r.fail("expected a quantile in [0, 1]");
-              } else if (qk == "value") {
-                q.value = r.f64(qv);
-              }
-            });
-            p.quantiles.push_back(q);
-          });
-        }
+    if (key == "dataPoints") {
+      r.items(v, [&](element pe) {
+        auto& p = d.points.next();
+        p = {};
+        r.fields(pe, [&](std::string_view k, element pv) {
+          if (!read_point_common(r, k, pv, p)) read_point_own(r, k, pv, p);
+        });
+        check_point(r, p);
       });
-    });
+    } else if (key == "aggregationTemporality") {
+      if constexpr (requires { d.temporality; }) d.temporality = read_temporality(r, v);
+    } else if (key == "isMonotonic") {
+      if constexpr (requires { d.monotonic; }) d.monotonic = r.boolean(v);
+    }
   });
 }
 
@@ -653,32 +637,15 @@ void read_metric(reader& r, element e, metrics::metric_data& m) {
     } else if (key == "unit") {
       m.unit = r.string(v);
     } else if (key == "gauge") {
-      auto& d = m.data.emplace<metrics::gauge_data>();
-      r.fields(v, [&](std::string_view k, element dv) {
-        if (k == "dataPoints") read_number_points(r, dv, d.points);
-      });
+      read_metric_data(r, v, m.data.emplace<metrics::gauge_data>());
     } else if (key == "sum") {
-      auto& d = m.data.emplace<metrics::sum_data>();
-      d.temporality = metrics::aggregation_temporality::unspecified;
-      r.fields(v, [&](std::string_view k, element dv) {
-        if (k == "dataPoints") {
-          read_number_points(r, dv, d.points);
-        } else if (k == "aggregationTemporality") {
-          d.temporality = read_temporality(r, dv);
-        } else if (k == "isMonotonic") {
-          d.monotonic = r.boolean(dv);
-        }
-      });
+      read_metric_data(r, v, m.data.emplace<metrics::sum_data>());
     } else if (key == "histogram") {
-      auto& d = m.data.emplace<metrics::histogram_data>();
-      d.temporality = metrics::aggregation_temporality::unspecified;
-      read_histogram(r, v, d);
+      read_metric_data(r, v, m.data.emplace<metrics::histogram_data>());
     } else if (key == "exponentialHistogram") {
-      auto& d = m.data.emplace<metrics::exponential_histogram_data>();
-      d.temporality = metrics::aggregation_temporality::unspecified;
-      read_exponential_histogram(r, v, d);
+      read_metric_data(r, v, m.data.emplace<metrics::exponential_histogram_data>());
     } else if (key == "summary") {
-      read_summary(r, v, m.data.emplace<metrics::summary_data>());
+      read_metric_data(r, v, m.data.emplace<metrics::summary_data>());
     }
   });
 }
@@ -687,6 +654,7 @@ void read_metric(reader& r, element e, metrics::metric_data& m) {
 
 void read_log_record(reader& r, element e, logs::log_record_data& rec) {
   r.fields(e, [&](std::string_view key, element v) {
+    if (read_attributes_member(r, key, v, rec.attributes)) return;
     if (key == "timeUnixNano") {
       rec.time = r.u64(v);
     } else if (key == "observedTimeUnixNano") {
@@ -701,7 +669,9 @@ void read_log_record(reader& r, element e, logs::log_record_data& rec) {
       std::optional<attribute_value_view> view;
       attribute_value owned = std::string();
       switch (read_any(r, v, view, owned)) {
-        case any_result::empty: rec.has_body = false; break;
+        case any_result::empty:
+          rec.has_body = false;
+          break;
         case any_result::view:
           assign_attribute_value(rec.body, *view);
           rec.has_body = true;
@@ -711,10 +681,6 @@ void read_log_record(reader& r, element e, logs::log_record_data& rec) {
           rec.has_body = true;
           break;
       }
-    } else if (key == "attributes") {
-      read_attributes(r, v, rec.attributes);
-    } else if (key == "droppedAttributesCount") {
-      rec.attributes.add_dropped(r.u32(v));
     } else if (key == "flags") {
       rec.trace_flags.bits = static_cast<uint8_t>(r.u32(v) & 0xff);
     } else if (key == "traceId") {
@@ -771,62 +737,31 @@ std::string decode(std::string_view text, Batch& out, Read read) {
 std::string decode_traces_json(std::string_view text, trace_batch& out) {
   return decode(text, out, [](reader& r, element root, trace_batch& b) {
     read_grouped(r, root, b, "resourceSpans", "scopeSpans", "spans",
-                 [&](element item, const agtel::resource& res, const instrumentation_scope& scope) {
-                   trace::span_ptr s = trace::span_ptr::make();
-                   s->resource = &res;
-                   s->scope = &scope;
-                   read_span(r, item, *s);
-                   b.spans.push_back(std::move(s));
-                 });
+                 new_items(r, b.spans, read_span));
   });
 }
 
 std::string decode_metrics_json(std::string_view text, metric_batch& out) {
   return decode(text, out, [](reader& r, element root, metric_batch& b) {
-    r.fields(root, [&](std::string_view key, element list) {
-      if (key != "resourceMetrics") return;
-      r.items(list, [&](element rm_element) {
-        agtel::resource& res = b.resources.emplace_back();
-        metrics::resource_metrics& rm = b.resource_metrics.emplace_back();
-        rm.resource = &res;
-        r.fields(rm_element, [&](std::string_view k, element v) {
-          if (k == "resource") {
-            read_resource(r, v, res);
-          } else if (k == "schemaUrl") {
-            res.schema_url = r.string(v);
-          } else if (k == "scopeMetrics") {
-            r.items(v, [&](element sm_element) {
-              instrumentation_scope& scope = b.scopes.emplace_back();
-              metrics::scope_metrics& sm = rm.scopes.next();
-              sm.scope = &scope;
-              sm.metrics.clear();
-              r.fields(sm_element, [&](std::string_view sk, element sv) {
-                if (sk == "scope") {
-                  read_scope(r, sv, scope);
-                } else if (sk == "schemaUrl") {
-                  scope.schema_url = r.string(sv);
-                } else if (sk == "metrics") {
-                  r.items(sv, [&](element m) { read_metric(r, m, sm.metrics.next()); });
-                }
-              });
-            });
-          }
+    metrics::scope_metrics* sm = nullptr;
+    read_grouped(
+        r, root, b, "resourceMetrics", "scopeMetrics", "metrics",
+        [&](element item, const agtel::resource&, const instrumentation_scope&) {
+          read_metric(r, item, sm->metrics.next());
+        },
+        [&](const agtel::resource& res) { b.resource_metrics.emplace_back().resource = &res; },
+        [&](const instrumentation_scope& scope) {
+          sm = &b.resource_metrics.back().scopes.next();
+          sm->scope = &scope;
+          sm->metrics.clear();
         });
-      });
-    });
   });
 }
 
 std::string decode_logs_json(std::string_view text, log_batch& out) {
   return decode(text, out, [](reader& r, element root, log_batch& b) {
     read_grouped(r, root, b, "resourceLogs", "scopeLogs", "logRecords",
-                 [&](element item, const agtel::resource& res, const instrumentation_scope& scope) {
-                   logs::log_record_ptr rec = logs::log_record_ptr::make();
-                   rec->resource = &res;
-                   rec->scope = &scope;
-                   read_log_record(r, item, *rec);
-                   b.records.push_back(std::move(rec));
-                 });
+                 new_items(r, b.records, read_log_record));
   });
 }
 

@@ -320,18 +320,13 @@ void write_exemplars(json_writer& w, const reuse_vector<metrics::exemplar>& exem
   w.end_array();
 }
 
-// The members every data point starts with.
-template <class Point>
-void write_point_head(json_writer& w, const Point& p) {
-  write_attributes(w, p.attributes, "attributes", {});
-  write_time_if_set(w, "startTimeUnixNano", p.start_time);
-  write_time(w, "timeUnixNano", p.time);
-}
 void write_flags(json_writer& w, uint32_t flags) { write_count_if_set(w, "flags", flags); }
-void write_optional_double(json_writer& w, std::string_view key, const std::optional<double>& v) {
-  if (!v) return;
+void write_double(json_writer& w, std::string_view key, double v) {
   w.key(key);
-  w.number(*v);
+  w.number(v);
+}
+void write_double(json_writer& w, std::string_view key, const std::optional<double>& v) {
+  if (v) write_double(w, key, *v);
 }
 void write_counts(json_writer& w, std::string_view key, const std::vector<uint64_t>& counts) {
   if (counts.empty()) return;
@@ -346,65 +341,41 @@ void write_temporality(json_writer& w, metrics::aggregation_temporality t) {
   w.number(int64_t{static_cast<uint8_t>(t)});
 }
 
-void write_number_points(json_writer& w, const reuse_vector<metrics::number_point>& points) {
-  w.key("dataPoints");
-  w.begin_array();
-  for (const metrics::number_point& p : points) {
-    w.begin_object();
-    write_point_head(w, p);
-    write_number_value(w, p.value, "asInt", "asDouble");
-    write_exemplars(w, p.exemplars);
-    write_flags(w, p.flags);
-    w.end_object();
-  }
-  w.end_array();
-}
-
-void write_data(json_writer& w, const metrics::gauge_data& d) {
-  w.key("gauge");
-  w.begin_object();
-  write_number_points(w, d.points);
-  w.end_object();
-}
-void write_data(json_writer& w, const metrics::sum_data& d) {
-  w.key("sum");
-  w.begin_object();
-  write_number_points(w, d.points);
-  write_temporality(w, d.temporality);
-  if (d.monotonic) {
-    w.key("isMonotonic");
-    w.boolean(true);
-  }
-  w.end_object();
-}
-void write_data(json_writer& w, const metrics::histogram_data& d) {
-  w.key("histogram");
-  w.begin_object();
-  w.key("dataPoints");
-  w.begin_array();
-  for (const metrics::histogram_point& p : d.points) {
-    w.begin_object();
-    write_point_head(w, p);
+// The members every data point starts with (count and sum where the kind has them).
+template <class Point>
+void write_point_head(json_writer& w, const Point& p) {
+  write_attributes(w, p.attributes, "attributes", {});
+  write_time_if_set(w, "startTimeUnixNano", p.start_time);
+  write_time(w, "timeUnixNano", p.time);
+  if constexpr (requires { p.count; }) {
     w.key("count");
     w.quoted(p.count);
-    write_optional_double(w, "sum", p.sum);
-    write_counts(w, "bucketCounts", p.bucket_counts);
-    if (!p.bounds.empty()) {
-      w.key("explicitBounds");
-      w.begin_array();
-      for (double b : p.bounds) w.number(b);
-      w.end_array();
-    }
-    write_exemplars(w, p.exemplars);
-    write_flags(w, p.flags);
-    write_optional_double(w, "min", p.min);
-    write_optional_double(w, "max", p.max);
-    w.end_object();
+    write_double(w, "sum", p.sum);
   }
-  w.end_array();
-  write_temporality(w, d.temporality);
-  w.end_object();
 }
+
+// ---- the members of each kind of point after its head
+
+void write_point_rest(json_writer& w, const metrics::number_point& p) {
+  write_number_value(w, p.value, "asInt", "asDouble");
+  write_exemplars(w, p.exemplars);
+  write_flags(w, p.flags);
+}
+
+void write_point_rest(json_writer& w, const metrics::histogram_point& p) {
+  write_counts(w, "bucketCounts", p.bucket_counts);
+  if (!p.bounds.empty()) {
+    w.key("explicitBounds");
+    w.begin_array();
+    for (double b : p.bounds) w.number(b);
+    w.end_array();
+  }
+  write_exemplars(w, p.exemplars);
+  write_flags(w, p.flags);
+  write_double(w, "min", p.min);
+  write_double(w, "max", p.max);
+}
+
 void write_buckets(json_writer& w, std::string_view key, const metrics::exponential_buckets& b) {
   if (b.offset == 0 && b.counts.empty()) return;
   w.key(key);
@@ -416,66 +387,77 @@ void write_buckets(json_writer& w, std::string_view key, const metrics::exponent
   write_counts(w, "bucketCounts", b.counts);
   w.end_object();
 }
-void write_data(json_writer& w, const metrics::exponential_histogram_data& d) {
-  w.key("exponentialHistogram");
-  w.begin_object();
-  w.key("dataPoints");
-  w.begin_array();
-  for (const metrics::exponential_histogram_point& p : d.points) {
-    w.begin_object();
-    write_point_head(w, p);
-    w.key("count");
-    w.quoted(p.count);
-    write_optional_double(w, "sum", p.sum);
-    w.key("scale");
-    w.number(int64_t{p.scale});
-    w.key("zeroCount");
-    w.quoted(p.zero_count);
-    write_buckets(w, "positive", p.positive);
-    write_buckets(w, "negative", p.negative);
-    write_flags(w, p.flags);
-    write_exemplars(w, p.exemplars);
-    write_optional_double(w, "min", p.min);
-    write_optional_double(w, "max", p.max);
-    if (p.zero_threshold != 0.0) {
-      w.key("zeroThreshold");
-      w.number(p.zero_threshold);
-    }
-    w.end_object();
-  }
-  w.end_array();
-  write_temporality(w, d.temporality);
-  w.end_object();
+
+void write_point_rest(json_writer& w, const metrics::exponential_histogram_point& p) {
+  w.key("scale");
+  w.number(int64_t{p.scale});
+  w.key("zeroCount");
+  w.quoted(p.zero_count);
+  write_buckets(w, "positive", p.positive);
+  write_buckets(w, "negative", p.negative);
+  write_flags(w, p.flags);
+  write_exemplars(w, p.exemplars);
+  write_double(w, "min", p.min);
+  write_double(w, "max", p.max);
+  if (p.zero_threshold != 0.0) write_double(w, "zeroThreshold", p.zero_threshold);
 }
-void write_data(json_writer& w, const metrics::summary_data& d) {
-  w.key("summary");
+
+void write_point_rest(json_writer& w, const metrics::summary_point& p) {
+  if (!p.quantiles.empty()) {
+    w.key("quantileValues");
+    w.begin_array();
+    for (const auto& q : p.quantiles) {
+      w.begin_object();
+      write_double(w, "quantile", q.quantile);
+      write_double(w, "value", q.value);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  write_flags(w, p.flags);
+}
+
+// ---- the five kinds of metric data
+
+// The Metric member of each kind.
+constexpr std::string_view data_key(const metrics::gauge_data&) {
+  return "gauge";
+}
+constexpr std::string_view data_key(const metrics::sum_data&) {
+  return "sum";
+}
+constexpr std::string_view data_key(const metrics::histogram_data&) {
+  return "histogram";
+}
+constexpr std::string_view data_key(const metrics::exponential_histogram_data&) {
+  return "exponentialHistogram";
+}
+constexpr std::string_view data_key(const metrics::summary_data&) {
+  return "summary";
+}
+
+// Gauge, Sum, Histogram, ExponentialHistogram or Summary: the points, then the
+// temporality and monotonicity where the kind has them.
+template <class Data>
+void write_data(json_writer& w, const Data& d) {
+  w.key(data_key(d));
   w.begin_object();
   w.key("dataPoints");
   w.begin_array();
-  for (const metrics::summary_point& p : d.points) {
+  for (const auto& p : d.points) {
     w.begin_object();
     write_point_head(w, p);
-    w.key("count");
-    w.quoted(p.count);
-    w.key("sum");
-    w.number(p.sum);
-    if (!p.quantiles.empty()) {
-      w.key("quantileValues");
-      w.begin_array();
-      for (const auto& q : p.quantiles) {
-        w.begin_object();
-        w.key("quantile");
-        w.number(q.quantile);
-        w.key("value");
-        w.number(q.value);
-        w.end_object();
-      }
-      w.end_array();
-    }
-    write_flags(w, p.flags);
+    write_point_rest(w, p);
     w.end_object();
   }
   w.end_array();
+  if constexpr (requires { d.temporality; }) write_temporality(w, d.temporality);
+  if constexpr (requires { d.monotonic; }) {
+    if (d.monotonic) {
+      w.key("isMonotonic");
+      w.boolean(true);
+    }
+  }
   w.end_object();
 }
 

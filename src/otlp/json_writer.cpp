@@ -43,6 +43,17 @@ size_t utf8_sequence(const unsigned char* s, size_t left, size_t* valid_prefix) 
 // Bytes that need no escaping: printable ASCII other than '"' and '\\'.
 constexpr bool plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
+// Appends `v` in decimal, in double quotes when `quoted`.
+template <class Int>
+void append_integer(std::string& out, Int v, bool quoted) {
+  char buf[24];  // a quote, 20 digits or a sign and 19, a quote
+  char* p = buf;
+  if (quoted) *p++ = '"';
+  p = std::to_chars(p, buf + sizeof buf - 1, v).ptr;
+  if (quoted) *p++ = '"';
+  out.append(buf, p);
+}
+
 }  // namespace
 
 void json_writer::append_escaped(std::string& out, std::string_view s) {
@@ -92,29 +103,19 @@ void json_writer::append_escaped(std::string& out, std::string_view s) {
 
 void json_writer::number(int64_t v) {
   separate();
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, r.ptr);
+  append_integer(out_, v, false);
   comma_ = true;
 }
 
 void json_writer::quoted(uint64_t v) {
   separate();
-  char buf[24];
-  buf[0] = '"';
-  auto r = std::to_chars(buf + 1, buf + sizeof buf - 1, v);
-  *r.ptr++ = '"';
-  out_.append(buf, r.ptr);
+  append_integer(out_, v, true);
   comma_ = true;
 }
 
 void json_writer::quoted(int64_t v) {
   separate();
-  char buf[24];
-  buf[0] = '"';
-  auto r = std::to_chars(buf + 1, buf + sizeof buf - 1, v);
-  *r.ptr++ = '"';
-  out_.append(buf, r.ptr);
+  append_integer(out_, v, true);
   comma_ = true;
 }
 

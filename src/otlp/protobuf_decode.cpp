@@ -382,21 +382,29 @@ bool to_number(const Point& p, metrics::number_value& out) {
   return true;
 }
 
+// Converts each message of `in` with convert(message), under the field path `field`[i];
+// false at the first that fails.
+template <class In, class Convert>
+bool each(checker& c, const char* field, const RepeatedPtrField<In>& in, Convert convert) {
+  int i = 0;
+  for (const In& m : in) {
+    field_path::scope at(c.path, field, i++);
+    if (!convert(m)) return false;
+  }
+  return true;
+}
+
 bool to_exemplars(checker& c, const RepeatedPtrField<pb_metrics::Exemplar>& in,
                   reuse_vector<metrics::exemplar>& out) {
   out.clear();
-  int i = 0;
-  for (const auto& e : in) {
-    field_path::scope at(c.path, "exemplars", i++);
+  return each(c, "exemplars", in, [&](const pb_metrics::Exemplar& e) {
     metrics::exemplar& x = out.next();
     to_attributes(e.filtered_attributes(), 0, x.filtered_attributes);
     x.time = e.time_unix_nano();
     to_number(e, x.value);
-    if (!c.optional_id(e.trace_id(), "trace_id", x.trace_id) ||
-        !c.optional_id(e.span_id(), "span_id", x.span_id))
-      return false;
-  }
-  return true;
+    return c.optional_id(e.trace_id(), "trace_id", x.trace_id) &&
+           c.optional_id(e.span_id(), "span_id", x.span_id);
+  });
 }
 
 metrics::aggregation_temporality to_temporality(int t) {
@@ -404,36 +412,38 @@ metrics::aggregation_temporality to_temporality(int t) {
                           : metrics::aggregation_temporality::unspecified;
 }
 
-bool to_number_points(checker& c, const RepeatedPtrField<pb_metrics::NumberDataPoint>& in,
-                      reuse_vector<metrics::number_point>& out) {
-  out.clear();
-  int i = 0;
-  for (const auto& p : in) {
-    field_path::scope at(c.path, "data_points", i++);
-    metrics::number_point& q = out.next();
-    to_attributes(p.attributes(), 0, q.attributes);
-    q.start_time = p.start_time_unix_nano();
-    q.time = p.time_unix_nano();
-    to_number(p, q.value);
-    q.flags = p.flags();
-    if (!to_exemplars(c, p.exemplars(), q.exemplars)) return false;
-  }
-  return true;
-}
-
 std::optional<double> optional_double(bool has, double v) {
   return has ? std::optional<double>(v) : std::nullopt;
 }
 
-bool to_histogram_point(checker& c, const pb_metrics::HistogramDataPoint& p, metrics::histogram_point& q) {
+// The members every data point kind has.
+template <class In, class Out>
+void to_point_common(const In& p, Out& q) {
   to_attributes(p.attributes(), 0, q.attributes);
   q.start_time = p.start_time_unix_nano();
   q.time = p.time_unix_nano();
+  q.flags = p.flags();
+}
+
+// The members both histogram kinds have.
+template <class In, class Out>
+void to_histogram_common(const In& p, Out& q) {
+  to_point_common(p, q);
   q.count = p.count();
   q.sum = optional_double(p.has_sum(), p.sum());
   q.min = optional_double(p.has_min(), p.min());
   q.max = optional_double(p.has_max(), p.max());
-  q.flags = p.flags();
+}
+
+bool to_number_point(checker& c, const pb_metrics::NumberDataPoint& p, metrics::number_point& q) {
+  to_point_common(p, q);
+  to_number(p, q.value);
+  return to_exemplars(c, p.exemplars(), q.exemplars);
+}
+
+bool to_histogram_point(checker& c, const pb_metrics::HistogramDataPoint& p,
+                        metrics::histogram_point& q) {
+  to_histogram_common(p, q);
   q.bucket_counts.assign(p.bucket_counts().begin(), p.bucket_counts().end());
   q.bounds.clear();
   if (!q.bucket_counts.empty()) {
@@ -461,14 +471,7 @@ bool to_buckets(checker& c, const char* field, const pb_metrics::ExponentialHist
 
 bool to_exponential_point(checker& c, const pb_metrics::ExponentialHistogramDataPoint& p,
                           metrics::exponential_histogram_point& q) {
-  to_attributes(p.attributes(), 0, q.attributes);
-  q.start_time = p.start_time_unix_nano();
-  q.time = p.time_unix_nano();
-  q.count = p.count();
-  q.sum = optional_double(p.has_sum(), p.sum());
-  q.min = optional_double(p.has_min(), p.min());
-  q.max = optional_double(p.has_max(), p.max());
-  q.flags = p.flags();
+  to_histogram_common(p, q);
   q.scale = p.scale();
   if (q.scale < -10 || q.scale > 20)
     return c.fail("scale", std::to_string(q.scale) + " is outside [-10, 20]");
@@ -479,27 +482,20 @@ bool to_exponential_point(checker& c, const pb_metrics::ExponentialHistogramData
          to_exemplars(c, p.exemplars(), q.exemplars);
 }
 
-template <class In, class Out, class Convert>
-bool to_points(checker& c, const RepeatedPtrField<In>& in, reuse_vector<Out>& out, Convert convert) {
-  out.clear();
-  int i = 0;
-  for (const auto& p : in) {
-    field_path::scope at(c.path, "data_points", i++);
-    if (!convert(c, p, out.next())) return false;
-  }
-  return true;
-}
-
 bool to_summary_point(checker&, const pb_metrics::SummaryDataPoint& p, metrics::summary_point& q) {
-  to_attributes(p.attributes(), 0, q.attributes);
-  q.start_time = p.start_time_unix_nano();
-  q.time = p.time_unix_nano();
+  to_point_common(p, q);
   q.count = p.count();
   q.sum = p.sum();
-  q.flags = p.flags();
   q.quantiles.clear();
   for (const auto& v : p.quantile_values()) q.quantiles.push_back({v.quantile(), v.value()});
   return true;
+}
+
+template <class In, class Out, class Convert>
+bool to_points(checker& c, const RepeatedPtrField<In>& in, reuse_vector<Out>& out,
+               Convert convert) {
+  out.clear();
+  return each(c, "data_points", in, [&](const In& p) { return convert(c, p, out.next()); });
 }
 
 bool to_metric(checker& c, const pb_metrics::Metric& m, metrics::metric_data& out) {
@@ -510,14 +506,14 @@ bool to_metric(checker& c, const pb_metrics::Metric& m, metrics::metric_data& ou
     case pb_metrics::Metric::kGauge: {
       field_path::scope at(c.path, "gauge");
       auto& d = out.data.emplace<metrics::gauge_data>();
-      return to_number_points(c, m.gauge().data_points(), d.points);
+      return to_points(c, m.gauge().data_points(), d.points, to_number_point);
     }
     case pb_metrics::Metric::kSum: {
       field_path::scope at(c.path, "sum");
       auto& d = out.data.emplace<metrics::sum_data>();
       d.temporality = to_temporality(m.sum().aggregation_temporality());
       d.monotonic = m.sum().is_monotonic();
-      return to_number_points(c, m.sum().data_points(), d.points);
+      return to_points(c, m.sum().data_points(), d.points, to_number_point);
     }
     case pb_metrics::Metric::kHistogram: {
       field_path::scope at(c.path, "histogram");
@@ -567,121 +563,125 @@ bool to_log_record(checker& c, const pb_logs::LogRecord& r, logs::log_record_dat
 
 // ---- the shared request walk ------------------------------------------------------------
 
-template <class Batch>
-void clear(Batch& b) {
-  b.resources.clear();
-  b.scopes.clear();
+std::vector<trace::span_ptr>& items(trace_batch& b) {
+  return b.spans;
 }
+std::vector<metrics::resource_metrics>& items(metric_batch& b) {
+  return b.resource_metrics;
+}
+std::vector<logs::log_record_ptr>& items(log_batch& b) {
+  return b.records;
+}
+
+// Empties `b`, its items first (they point into its resources and scopes).
+template <class Batch>
+void clear(Batch& b) noexcept {
+  items(b).clear();
+  b.scopes.clear();
+  b.resources.clear();
+}
+
+// Parses a `Request` and runs read(checker, request) on it; on any failure empties `out`
+// and returns why.
+template <class Request, class Batch, class Read>
+std::string decode(std::string_view bytes, Batch& out, Read read) {
+  clear(out);
+  std::string error;
+  google::protobuf::Arena arena;
+  auto* req = parse<Request>(bytes, arena, error);
+  if (!req) return error;
+  checker c;
+  if (read(c, *req)) return "";
+  clear(out);
+  return c.error;
+}
+
+// Walks the resource groups `groups` (field `fields[0]`) and their scope groups
+// (scopes_of(group), field `fields[1]`), adding each resource and scope to `out`. Calls
+// begin_resource(resource) for each resource group and read_scope(scope group, resource,
+// scope) for each scope group, which converts its items.
+template <class Batch, class Group, class ScopesOf, class BeginResource, class ReadScope>
+bool walk_groups(checker& c, const RepeatedPtrField<Group>& groups, const char* const (&fields)[2],
+                 Batch& out, ScopesOf scopes_of, BeginResource begin_resource,
+                 ReadScope read_scope) {
+  return each(c, fields[0], groups, [&](const Group& g) {
+    agtel::resource& res = out.resources.emplace_back();
+    to_resource(g.resource(), g.schema_url(), res);
+    begin_resource(res);
+    return each(c, fields[1], scopes_of(g), [&](const auto& sg) {
+      instrumentation_scope& scope = out.scopes.emplace_back();
+      to_scope(sg.scope(), sg.schema_url(), scope);
+      return read_scope(sg, res, scope);
+    });
+  });
+}
+
+// Converts each of a scope group's spans or log records (field `field`) into a new
+// `Ptr` of its resource and scope, appended to `out`.
+template <class Ptr, class In, class Convert>
+bool to_items(checker& c, const char* field, const RepeatedPtrField<In>& in,
+              const agtel::resource& res, const instrumentation_scope& scope, std::vector<Ptr>& out,
+              Convert convert) {
+  return each(c, field, in, [&](const In& m) {
+    Ptr item = Ptr::make();
+    if (!convert(c, m, *item)) return false;
+    item->resource = &res;
+    item->scope = &scope;
+    out.push_back(std::move(item));
+    return true;
+  });
+}
+
+void no_op(const agtel::resource&) noexcept {}
 
 }  // namespace
 
 std::string decode_traces_protobuf(std::string_view bytes, trace_batch& out) {
-  clear(out);
-  out.spans.clear();
-  std::string error;
-  google::protobuf::Arena arena;
-  auto* req = parse<pb_collector_trace::ExportTraceServiceRequest>(bytes, arena, error);
-  if (!req) return error;
-  checker c;
-  int ri = 0;
-  for (const auto& rs : req->resource_spans()) {
-    field_path::scope at_r(c.path, "resource_spans", ri++);
-    agtel::resource& res = out.resources.emplace_back();
-    to_resource(rs.resource(), rs.schema_url(), res);
-    int si = 0;
-    for (const auto& ss : rs.scope_spans()) {
-      field_path::scope at_s(c.path, "scope_spans", si++);
-      instrumentation_scope& scope = out.scopes.emplace_back();
-      to_scope(ss.scope(), ss.schema_url(), scope);
-      int i = 0;
-      for (const auto& s : ss.spans()) {
-        field_path::scope at(c.path, "spans", i++);
-        trace::span_ptr span = trace::span_ptr::make();
-        if (!to_span(c, s, *span)) {
-          clear(out);
-          out.spans.clear();
-          return c.error;
-        }
-        span->resource = &res;
-        span->scope = &scope;
-        out.spans.push_back(std::move(span));
-      }
-    }
-  }
-  return "";
+  return decode<pb_collector_trace::ExportTraceServiceRequest>(
+      bytes, out, [&](checker& c, const auto& req) {
+        return walk_groups(
+            c, req.resource_spans(), {"resource_spans", "scope_spans"}, out,
+            [](const pb_trace::ResourceSpans& g) -> const auto& { return g.scope_spans(); }, no_op,
+            [&](const pb_trace::ScopeSpans& sg, const agtel::resource& res,
+                const instrumentation_scope& scope) {
+              return to_items(c, "spans", sg.spans(), res, scope, out.spans, to_span);
+            });
+      });
 }
 
 std::string decode_metrics_protobuf(std::string_view bytes, metric_batch& out) {
-  clear(out);
-  out.resource_metrics.clear();
-  std::string error;
-  google::protobuf::Arena arena;
-  auto* req = parse<pb_collector_metrics::ExportMetricsServiceRequest>(bytes, arena, error);
-  if (!req) return error;
-  checker c;
-  int ri = 0;
-  for (const auto& rm : req->resource_metrics()) {
-    field_path::scope at_r(c.path, "resource_metrics", ri++);
-    agtel::resource& res = out.resources.emplace_back();
-    to_resource(rm.resource(), rm.schema_url(), res);
-    metrics::resource_metrics& batch = out.resource_metrics.emplace_back();
-    batch.resource = &res;
-    int si = 0;
-    for (const auto& sm : rm.scope_metrics()) {
-      field_path::scope at_s(c.path, "scope_metrics", si++);
-      instrumentation_scope& scope = out.scopes.emplace_back();
-      to_scope(sm.scope(), sm.schema_url(), scope);
-      metrics::scope_metrics& smd = batch.scopes.next();
-      smd.scope = &scope;
-      smd.metrics.clear();
-      int i = 0;
-      for (const auto& m : sm.metrics()) {
-        field_path::scope at(c.path, "metrics", i++);
-        if (!to_metric(c, m, smd.metrics.next())) {
-          clear(out);
-          out.resource_metrics.clear();
-          return c.error;
-        }
-      }
-    }
-  }
-  return "";
+  return decode<pb_collector_metrics::ExportMetricsServiceRequest>(
+      bytes, out, [&](checker& c, const auto& req) {
+        return walk_groups(
+            c, req.resource_metrics(), {"resource_metrics", "scope_metrics"}, out,
+            [](const pb_metrics::ResourceMetrics& g) -> const auto& { return g.scope_metrics(); },
+            [&](const agtel::resource& res) {
+              out.resource_metrics.emplace_back().resource = &res;
+            },
+            [&](const pb_metrics::ScopeMetrics& sg, const agtel::resource&,
+                const instrumentation_scope& scope) {
+              metrics::scope_metrics& sm = out.resource_metrics.back().scopes.next();
+              sm.scope = &scope;
+              sm.metrics.clear();
+              return each(c, "metrics", sg.metrics(), [&](const pb_metrics::Metric& m) {
+                return to_metric(c, m, sm.metrics.next());
+              });
+            });
+      });
 }
 
 std::string decode_logs_protobuf(std::string_view bytes, log_batch& out) {
-  clear(out);
-  out.records.clear();
-  std::string error;
-  google::protobuf::Arena arena;
-  auto* req = parse<pb_collector_logs::ExportLogsServiceRequest>(bytes, arena, error);
-  if (!req) return error;
-  checker c;
-  int ri = 0;
-  for (const auto& rl : req->resource_logs()) {
-    field_path::scope at_r(c.path, "resource_logs", ri++);
-    agtel::resource& res = out.resources.emplace_back();
-    to_resource(rl.resource(), rl.schema_url(), res);
-    int si = 0;
-    for (const auto& sl : rl.scope_logs()) {
-      field_path::scope at_s(c.path, "scope_logs", si++);
-      instrumentation_scope& scope = out.scopes.emplace_back();
-      to_scope(sl.scope(), sl.schema_url(), scope);
-      int i = 0;
-      for (const auto& r : sl.log_records()) {
-        field_path::scope at(c.path, "log_records", i++);
-        logs::log_record_ptr rec = logs::log_record_ptr::make();
-        if (!to_log_record(c, r, *rec)) {
-          clear(out);
-          out.records.clear();
-          return c.error;
-        }
-        rec->resource = &res;
-        rec->scope = &scope;
-        out.records.push_back(std::move(rec));
-      }
-    }
-  }
-  return "";
+  return decode<pb_collector_logs::ExportLogsServiceRequest>(
+      bytes, out, [&](checker& c, const auto& req) {
+        return walk_groups(
+            c, req.resource_logs(), {"resource_logs", "scope_logs"}, out,
+            [](const pb_logs::ResourceLogs& g) -> const auto& { return g.scope_logs(); }, no_op,
+            [&](const pb_logs::ScopeLogs& sg, const agtel::resource& res,
+                const instrumentation_scope& scope) {
+              return to_items(c, "log_records", sg.log_records(), res, scope, out.records,
+                              to_log_record);
+            });
+      });
 }
 
 bool decode_response_protobuf(std::string_view body, partial_success& out) {

@@ -9,6 +9,7 @@
 // our bytes equal what protobuf would write for the same message (the tests check this).
 #include <algorithm>
 #include <bit>
+#include <type_traits>
 #include <variant>
 
 #include "otlp/codec.hpp"
@@ -336,22 +337,30 @@ void write_optional_double(protobuf_writer& w, uint32_t field, const std::option
   if (v) w.double_field(field, *v);
 }
 
-void write_number_points(protobuf_writer& w, const reuse_vector<metrics::number_point>& points) {
-  for (const metrics::number_point& p : points) {
-    auto m = w.begin(metric_data_f::points);
-    write_fixed64(w, number_point_f::start_time, p.start_time);
-    write_fixed64(w, number_point_f::time, p.time);
-    if (p.value.index() == 1) w.double_field(number_point_f::as_double, std::get<1>(p.value));
-    write_exemplars(w, number_point_f::exemplars, p.exemplars);
-    if (p.value.index() == 0) w.sfixed64_field(number_point_f::as_int, std::get<0>(p.value));
-    write_attributes(w, number_point_f::attributes, p.attributes);
-    write_uint(w, number_point_f::flags, p.flags);
-    w.end(m);
-  }
+// ---- a point's members, in field-number order (as protobuf serializes them)
+
+void write_point(protobuf_writer& w, const metrics::number_point& p) {
+  write_fixed64(w, number_point_f::start_time, p.start_time);
+  write_fixed64(w, number_point_f::time, p.time);
+  if (p.value.index() == 1) w.double_field(number_point_f::as_double, std::get<1>(p.value));
+  write_exemplars(w, number_point_f::exemplars, p.exemplars);
+  if (p.value.index() == 0) w.sfixed64_field(number_point_f::as_int, std::get<0>(p.value));
+  write_attributes(w, number_point_f::attributes, p.attributes);
+  write_uint(w, number_point_f::flags, p.flags);
 }
 
-void write_temporality(protobuf_writer& w, metrics::aggregation_temporality t) {
-  write_uint(w, metric_data_f::temporality, static_cast<uint64_t>(t));
+void write_point(protobuf_writer& w, const metrics::histogram_point& p) {
+  write_fixed64(w, histogram_point_f::start_time, p.start_time);
+  write_fixed64(w, histogram_point_f::time, p.time);
+  write_fixed64(w, histogram_point_f::count, p.count);
+  write_optional_double(w, histogram_point_f::sum, p.sum);
+  w.packed_fixed64_field(histogram_point_f::bucket_counts, p.bucket_counts);
+  w.packed_double_field(histogram_point_f::bounds, p.bounds);
+  write_exemplars(w, histogram_point_f::exemplars, p.exemplars);
+  write_attributes(w, histogram_point_f::attributes, p.attributes);
+  write_uint(w, histogram_point_f::flags, p.flags);
+  write_optional_double(w, histogram_point_f::min, p.min);
+  write_optional_double(w, histogram_point_f::max, p.max);
 }
 
 void write_buckets(protobuf_writer& w, uint32_t field, const metrics::exponential_buckets& b) {
@@ -362,79 +371,78 @@ void write_buckets(protobuf_writer& w, uint32_t field, const metrics::exponentia
   w.end(m);
 }
 
-void write_metric_data(protobuf_writer& w, const metrics::gauge_data& d) {
-  auto m = w.begin(metric_f::gauge, 2);
-  write_number_points(w, d.points);
-  w.end(m);
+void write_point(protobuf_writer& w, const metrics::exponential_histogram_point& p) {
+  write_attributes(w, exp_point_f::attributes, p.attributes);
+  write_fixed64(w, exp_point_f::start_time, p.start_time);
+  write_fixed64(w, exp_point_f::time, p.time);
+  write_fixed64(w, exp_point_f::count, p.count);
+  write_optional_double(w, exp_point_f::sum, p.sum);
+  if (p.scale != 0) w.sint32_field(exp_point_f::scale, p.scale);
+  write_fixed64(w, exp_point_f::zero_count, p.zero_count);
+  write_buckets(w, exp_point_f::positive, p.positive);
+  write_buckets(w, exp_point_f::negative, p.negative);
+  write_uint(w, exp_point_f::flags, p.flags);
+  write_exemplars(w, exp_point_f::exemplars, p.exemplars);
+  write_optional_double(w, exp_point_f::min, p.min);
+  write_optional_double(w, exp_point_f::max, p.max);
+  write_double(w, exp_point_f::zero_threshold, p.zero_threshold);
 }
-void write_metric_data(protobuf_writer& w, const metrics::sum_data& d) {
-  auto m = w.begin(metric_f::sum, 2);
-  write_number_points(w, d.points);
-  write_temporality(w, d.temporality);
-  if (d.monotonic) w.bool_field(metric_data_f::monotonic, true);
-  w.end(m);
+
+void write_point(protobuf_writer& w, const metrics::summary_point& p) {
+  write_fixed64(w, summary_point_f::start_time, p.start_time);
+  write_fixed64(w, summary_point_f::time, p.time);
+  write_fixed64(w, summary_point_f::count, p.count);
+  write_double(w, summary_point_f::sum, p.sum);
+  for (const auto& q : p.quantiles) {
+    auto qm = w.begin(summary_point_f::quantiles);
+    write_double(w, quantile_f::quantile, q.quantile);
+    write_double(w, quantile_f::value, q.value);
+    w.end(qm);
+  }
+  write_attributes(w, summary_point_f::attributes, p.attributes);
+  write_uint(w, summary_point_f::flags, p.flags);
 }
-void write_metric_data(protobuf_writer& w, const metrics::histogram_data& d) {
-  auto m = w.begin(metric_f::histogram, 2);
-  for (const metrics::histogram_point& p : d.points) {
-    auto pm = w.begin(metric_data_f::points, 2);
-    write_fixed64(w, histogram_point_f::start_time, p.start_time);
-    write_fixed64(w, histogram_point_f::time, p.time);
-    write_fixed64(w, histogram_point_f::count, p.count);
-    write_optional_double(w, histogram_point_f::sum, p.sum);
-    w.packed_fixed64_field(histogram_point_f::bucket_counts, p.bucket_counts);
-    w.packed_double_field(histogram_point_f::bounds, p.bounds);
-    write_exemplars(w, histogram_point_f::exemplars, p.exemplars);
-    write_attributes(w, histogram_point_f::attributes, p.attributes);
-    write_uint(w, histogram_point_f::flags, p.flags);
-    write_optional_double(w, histogram_point_f::min, p.min);
-    write_optional_double(w, histogram_point_f::max, p.max);
+
+// ---- the five kinds of metric data
+
+// The Metric field of each kind.
+constexpr uint32_t data_field(const metrics::gauge_data&) {
+  return metric_f::gauge;
+}
+constexpr uint32_t data_field(const metrics::sum_data&) {
+  return metric_f::sum;
+}
+constexpr uint32_t data_field(const metrics::histogram_data&) {
+  return metric_f::histogram;
+}
+constexpr uint32_t data_field(const metrics::exponential_histogram_data&) {
+  return metric_f::exponential_histogram;
+}
+constexpr uint32_t data_field(const metrics::summary_data&) {
+  return metric_f::summary;
+}
+
+// Bytes to reserve for a point's length (end() moves the point when it guessed wrong):
+// number points are usually under 128 bytes, the others seldom.
+template <class Point>
+constexpr uint32_t point_length_hint = 2;
+template <>
+constexpr uint32_t point_length_hint<metrics::number_point> = 1;
+
+// Gauge, Sum, Histogram, ExponentialHistogram or Summary: the points, then the
+// temporality and monotonicity where the kind has them.
+template <class Data>
+void write_metric_data(protobuf_writer& w, const Data& d) {
+  auto m = w.begin(data_field(d), 2);
+  for (const auto& p : d.points) {
+    auto pm = w.begin(metric_data_f::points, point_length_hint<std::decay_t<decltype(p)>>);
+    write_point(w, p);
     w.end(pm);
   }
-  write_temporality(w, d.temporality);
-  w.end(m);
-}
-void write_metric_data(protobuf_writer& w, const metrics::exponential_histogram_data& d) {
-  auto m = w.begin(metric_f::exponential_histogram, 2);
-  for (const metrics::exponential_histogram_point& p : d.points) {
-    auto pm = w.begin(metric_data_f::points, 2);
-    write_attributes(w, exp_point_f::attributes, p.attributes);
-    write_fixed64(w, exp_point_f::start_time, p.start_time);
-    write_fixed64(w, exp_point_f::time, p.time);
-    write_fixed64(w, exp_point_f::count, p.count);
-    write_optional_double(w, exp_point_f::sum, p.sum);
-    if (p.scale != 0) w.sint32_field(exp_point_f::scale, p.scale);
-    write_fixed64(w, exp_point_f::zero_count, p.zero_count);
-    write_buckets(w, exp_point_f::positive, p.positive);
-    write_buckets(w, exp_point_f::negative, p.negative);
-    write_uint(w, exp_point_f::flags, p.flags);
-    write_exemplars(w, exp_point_f::exemplars, p.exemplars);
-    write_optional_double(w, exp_point_f::min, p.min);
-    write_optional_double(w, exp_point_f::max, p.max);
-    write_double(w, exp_point_f::zero_threshold, p.zero_threshold);
-    w.end(pm);
-  }
-  write_temporality(w, d.temporality);
-  w.end(m);
-}
-void write_metric_data(protobuf_writer& w, const metrics::summary_data& d) {
-  auto m = w.begin(metric_f::summary, 2);
-  for (const metrics::summary_point& p : d.points) {
-    auto pm = w.begin(metric_data_f::points, 2);
-    write_fixed64(w, summary_point_f::start_time, p.start_time);
-    write_fixed64(w, summary_point_f::time, p.time);
-    write_fixed64(w, summary_point_f::count, p.count);
-    write_double(w, summary_point_f::sum, p.sum);
-    for (const auto& q : p.quantiles) {
-      auto qm = w.begin(summary_point_f::quantiles);
-      write_double(w, quantile_f::quantile, q.quantile);
-      write_double(w, quantile_f::value, q.value);
-      w.end(qm);
-    }
-    write_attributes(w, summary_point_f::attributes, p.attributes);
-    write_uint(w, summary_point_f::flags, p.flags);
-    w.end(pm);
-  }
+  if constexpr (requires { d.temporality; })
+    write_uint(w, metric_data_f::temporality, static_cast<uint64_t>(d.temporality));
+  if constexpr (requires { d.monotonic; })
+    if (d.monotonic) w.bool_field(metric_data_f::monotonic, true);
   w.end(m);
 }
 

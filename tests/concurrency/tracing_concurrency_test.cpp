@@ -42,16 +42,16 @@ TEST(tracing_concurrency, every_span_is_exported_or_counted) {
   auto st = bsp->stats();
   const uint64_t total = threads * per_thread * 2;
   EXPECT_EQ(st.exported + st.dropped_queue_full + st.export_failed + st.dropped_after_shutdown, total);
-  EXPECT_EQ(st.exported, ctl->spans.size());
+  EXPECT_EQ(st.exported, ctl->items.size());
 
   // Each exported child points at a parent of the same trace, and ids are unique.
   std::unordered_set<span_id> ids;
-  for (const auto& s : ctl->spans) EXPECT_TRUE(ids.insert(s->context.span_id()).second);
+  for (const auto& s : ctl->items) EXPECT_TRUE(ids.insert(s->context.span_id()).second);
   std::unordered_map<span_id, trace_id> parents;
-  for (const auto& s : ctl->spans) {
+  for (const auto& s : ctl->items) {
     if (s->name == "parent") parents[s->context.span_id()] = s->context.trace_id();
   }
-  for (const auto& s : ctl->spans) {
+  for (const auto& s : ctl->items) {
     if (s->name != "child") continue;
     auto it = parents.find(s->parent_span_id);
     if (it != parents.end()) {

@@ -11,6 +11,7 @@ namespace agtel::trace {
 namespace {
 
 using namespace std::chrono_literals;
+using test::eventually;
 using test::exporter_control;
 
 struct setup {
@@ -32,15 +33,6 @@ struct setup {
     for (int i = 0; i < n; ++i) t.start_span("s").end();
   }
 };
-
-bool eventually(const std::function<bool()>& cond, std::chrono::milliseconds limit = 5s) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(1ms);
-  }
-  return cond();
-}
 
 TEST(batch_span_processor, exports_on_schedule_without_flush) {
   setup s({.schedule_delay = 20ms});
@@ -70,8 +62,9 @@ TEST(batch_span_processor, batches_never_exceed_max_export_batch_size) {
   };
   std::atomic<size_t> max_seen{0};
   tracer_provider_options po;
-  auto* raw = new batch_span_processor(std::make_unique<sizing_exporter>(&max_seen),
-                                       {.max_queue_size = 1000, .schedule_delay = 1h, .max_export_batch_size = 7});
+  auto* raw = new batch_span_processor(
+      std::make_unique<sizing_exporter>(&max_seen),
+      {.max_queue_size = 1000, .schedule_delay = 1h, .max_export_batch_size = 7});
   po.processors.emplace_back(raw);
   tracer_provider provider(std::move(po));
   auto t = provider.get_tracer("x");
@@ -108,10 +101,11 @@ TEST(batch_span_processor, force_flush_exports_everything_before_the_call) {
 }
 
 TEST(batch_span_processor, force_flush_and_shutdown_meet_deadline_while_export_hangs) {
-  auto s = std::make_unique<setup>(batch_span_processor_options{.schedule_delay = 1h});
+  // A full batch of one wakes the worker into the hanging export.
+  auto s = std::make_unique<setup>(
+      batch_span_processor_options{.schedule_delay = 1h, .max_export_batch_size = 1});
   s->ctl->hang = true;
   s->spans(1);
-  s->bsp->force_flush(0ms);  // kick the worker into the hanging export
   ASSERT_TRUE(eventually([&] { return s->ctl->inside_export.load(); }));
 
   auto t0 = std::chrono::steady_clock::now();
@@ -131,6 +125,28 @@ TEST(batch_span_processor, force_flush_and_shutdown_meet_deadline_while_export_h
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
   ctl->release();  // the detached export thread finishes on its own
   EXPECT_TRUE(eventually([&] { return ctl->shutdown_calls.load() == 1; }));
+}
+
+// The export thread works for shutdown no longer than shutdown's caller waits: every
+// batch's deadline is capped at shutdown's (3 spans: below the early-wake threshold, so
+// the only export is shutdown's).
+TEST(batch_span_processor, shutdown_deadline_caps_every_export) {
+  setup s({.schedule_delay = 1h, .export_timeout = 1h});
+  s.ctl->hang = true;
+  s.ctl->hang_to_deadline = true;
+  const auto before = std::chrono::steady_clock::now();
+  s.spans(3);
+  EXPECT_NE(s.provider->shutdown(200ms), sdk_result::ok);
+  const auto returned = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually([&] {
+    auto st = s.bsp->stats();
+    return st.export_failed == 3;
+  })) << "the export thread still works after shutdown returned";
+  EXPECT_LT(std::chrono::steady_clock::now() - returned, 1s);
+  std::lock_guard lock(s.ctl->mutex);
+  ASSERT_FALSE(s.ctl->deadlines.empty());
+  for (auto d : s.ctl->deadlines) EXPECT_LE(d, returned + 200ms);
+  EXPECT_LE(s.ctl->deadlines.back(), before + 1s) << "a batch was given the 1 h export_timeout";
 }
 
 TEST(batch_span_processor, failed_exports_are_counted) {

@@ -8,7 +8,7 @@
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/sdk/config.hpp"
-#include "support/test_support.hpp"
+#include "support/config_env.hpp"
 
 namespace agtel {
 namespace {
@@ -18,62 +18,18 @@ using sampler = sdk_config::sampler_kind;
 using exporter = sdk_config::exporter_kind;
 using std::chrono::milliseconds;
 
-const char* const all_variables[] = {
-    "OTEL_SDK_DISABLED",
-    "OTEL_SERVICE_NAME",
-    "OTEL_RESOURCE_ATTRIBUTES",
-    "OTEL_TRACES_SAMPLER",
-    "OTEL_TRACES_SAMPLER_ARG",
-    "OTEL_TRACES_EXPORTER",
-    "OTEL_PROPAGATORS",
-    "AGTEL_CONSOLE_FORMAT",
-    "AGTEL_CONFIG_FILE",
-    "OTEL_BSP_SCHEDULE_DELAY",
-    "OTEL_BSP_EXPORT_TIMEOUT",
-    "OTEL_BSP_MAX_QUEUE_SIZE",
-    "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
-    "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-    "OTEL_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-    "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_SPAN_EVENT_COUNT_LIMIT",
-    "OTEL_SPAN_LINK_COUNT_LIMIT",
-    "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_LOG_LEVEL",
-};
-
 // Unsets every variable the configuration reads, captures diagnostics (all levels, no rate
 // limit history), and restores everything afterwards.
 class config_env : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* name : all_variables)
-      cleared_.push_back(std::make_unique<test::scoped_env>(name, std::nullopt));
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_level(diag_level::debug);
-    set_diagnostic_handler([this](diag_level l, std::string_view c, std::string_view m) {
-      if (l >= diag_level::warning)
-        warnings_.push_back(std::string(c) + ": " + std::string(m));
-      else
-        other_.push_back(std::string(m));
-    });
-  }
-  void TearDown() override {
-    set_diagnostic_handler(nullptr);
-    detail::reset_diagnostics_for_testing();
-  }
-
-  // Sets one variable for the rest of the test.
-  void set(const char* name, std::string value) {
-    vars_.push_back(std::make_unique<test::scoped_env>(name, std::move(value)));
-  }
+  // Sets one variable for the rest of the test (or until unset_all()).
+  void set(const char* name, std::string value) { env_.set(name, std::move(value)); }
+  void unset_all() { env_.unset_all(); }
   // Forgets the warnings so far, and the rate limiter's count (10 per window), so that a
   // loop over many bad inputs sees every message.
   void clear() {
     warnings_.clear();
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_level(diag_level::debug);
+    test::capture_diagnostics::reset();
   }
   std::string warnings() const {
     std::string all;
@@ -87,8 +43,15 @@ class config_env : public ::testing::Test {
     return s ? *s : "<not a string>";
   }
 
-  std::vector<std::unique_ptr<test::scoped_env>> cleared_, vars_;
+  test::clean_config_env env_;
   std::vector<std::string> warnings_, other_;
+  test::capture_diagnostics diagnostics_{
+      [this](diag_level l, std::string_view c, std::string_view m) {
+        if (l >= diag_level::warning)
+          warnings_.push_back(std::string(c) + ": " + std::string(m));
+        else
+          other_.push_back(std::string(m));
+      }};
 };
 
 TEST_F(config_env, nothing_set_gives_the_spec_defaults) {
@@ -115,7 +78,7 @@ TEST_F(config_env, nothing_set_gives_the_spec_defaults) {
 }
 
 TEST_F(config_env, empty_and_blank_values_are_unset) {
-  for (const char* name : all_variables) set(name, "");
+  for (const char* name : test::config_variables) set(name, "");
   sdk_config base;
   base.disabled = true;
   base.batch.max_queue_size = 7;
@@ -126,8 +89,8 @@ TEST_F(config_env, empty_and_blank_values_are_unset) {
   EXPECT_EQ(c.service_name, "from_file");
   EXPECT_EQ(warnings(), "");
 
-  vars_.clear();
-  for (const char* name : all_variables) set(name, "  \t ");
+  unset_all();
+  for (const char* name : test::config_variables) set(name, "  \t ");
   c = config_from_env(base);
   EXPECT_EQ(c.batch.max_queue_size, 7u);
   EXPECT_EQ(warnings(), "");
@@ -149,7 +112,7 @@ TEST_F(config_env, environment_overrides_the_base_only_where_set) {
 
 TEST_F(config_env, sdk_disabled_true_in_any_case) {
   for (const char* v : {"true", "TRUE", "True", " true "}) {
-    vars_.clear();
+    unset_all();
     set("OTEL_SDK_DISABLED", v);
     EXPECT_TRUE(config_from_env().disabled) << v;
   }
@@ -160,7 +123,7 @@ TEST_F(config_env, sdk_disabled_false_without_a_warning) {
   sdk_config base;
   base.disabled = true;
   for (const char* v : {"false", "FALSE", "False"}) {
-    vars_.clear();
+    unset_all();
     set("OTEL_SDK_DISABLED", v);
     EXPECT_FALSE(config_from_env(base).disabled) << v;
   }
@@ -172,7 +135,7 @@ TEST_F(config_env, sdk_disabled_other_values_are_false_and_reported) {
   base.disabled = true;  // the spec: anything but "true" is false, whatever came before
   for (const char* v : {"1", "yes", "on", "t", "truee", "\xc3\xa9t\xc3\xa9", "\x01"}) {
     clear();
-    vars_.clear();
+    unset_all();
     set("OTEL_SDK_DISABLED", v);
     EXPECT_FALSE(config_from_env(base).disabled) << v;
     ASSERT_EQ(warnings_.size(), 1u) << v;
@@ -270,7 +233,7 @@ TEST_F(config_env, any_invalid_resource_attribute_discards_the_whole_variable) {
   };
   for (const auto& tc : cases) {
     clear();
-    vars_.clear();
+    unset_all();
     sdk_config base;
     base.resource_attributes.set("kept", "yes");
     set("OTEL_RESOURCE_ATTRIBUTES", tc.value);
@@ -307,7 +270,7 @@ TEST_F(config_env, oversized_resource_attributes) {
   EXPECT_EQ(config_from_env().resource_attributes.size(), 2000u);
 
   // One huge invalid entry: the message quotes a bounded prefix only.
-  vars_.clear();
+  unset_all();
   set("OTEL_RESOURCE_ATTRIBUTES", std::string(100'000, 'x'));
   EXPECT_TRUE(config_from_env().resource_attributes.empty());
   ASSERT_EQ(warnings_.size(), 1u);
@@ -327,7 +290,7 @@ TEST_F(config_env, every_spec_sampler_name_case_insensitive) {
       {"parentbased_traceidratio", sampler::parentbased_traceidratio},
   };
   for (auto [text, kind] : cases) {
-    vars_.clear();
+    unset_all();
     set("OTEL_TRACES_SAMPLER", text);
     EXPECT_EQ(config_from_env().sampler, kind) << text;
   }
@@ -337,7 +300,7 @@ TEST_F(config_env, every_spec_sampler_name_case_insensitive) {
 TEST_F(config_env, unknown_sampler_is_reported_and_the_base_kept) {
   for (const char* v : {"jaeger_remote", "xray", "always-on", "\xe2\x9c\x93"}) {
     clear();
-    vars_.clear();
+    unset_all();
     sdk_config base;
     base.sampler = sampler::always_off;
     set("OTEL_TRACES_SAMPLER", v);
@@ -422,7 +385,7 @@ TEST_F(config_env, traces_exporter_values) {
       {" otlp , CONSOLE ,console", {exporter::otlp, exporter::console}},
   };
   for (const auto& c : cases) {
-    vars_.clear();
+    unset_all();
     set("OTEL_TRACES_EXPORTER", c.value);
     EXPECT_EQ(config_from_env().traces_exporters, c.expected) << c.value;
   }
@@ -445,7 +408,7 @@ TEST_F(config_env, only_unknown_exporters_keep_the_base) {
   EXPECT_THAT(warnings(), HasSubstr("no usable exporter"));
 
   clear();
-  vars_.clear();
+  unset_all();
   set("OTEL_TRACES_EXPORTER", ",,");
   EXPECT_EQ(config_from_env(base).traces_exporters, std::vector<exporter>{exporter::console});
   EXPECT_THAT(warnings(), HasSubstr("OTEL_TRACES_EXPORTER: no usable exporter"));
@@ -537,7 +500,7 @@ TEST_F(config_env, invalid_numbers_name_the_variable_and_value_and_keep_the_base
   };
   for (const auto& tc : cases) {
     clear();
-    vars_.clear();
+    unset_all();
     sdk_config base;
     base.batch.max_queue_size = 100;
     set("OTEL_BSP_MAX_QUEUE_SIZE", tc.value);
@@ -553,7 +516,7 @@ TEST_F(config_env, invalid_numbers_name_the_variable_and_value_and_keep_the_base
 TEST_F(config_env, durations_are_integer_milliseconds) {
   for (const char* v : {"5s", "1.5", "-10", "PT5S", "2147483648"}) {
     clear();
-    vars_.clear();
+    unset_all();
     set("OTEL_BSP_SCHEDULE_DELAY", v);
     EXPECT_EQ(config_from_env().batch.schedule_delay, milliseconds(5000)) << v;
     ASSERT_EQ(warnings_.size(), 1u) << v;
@@ -630,9 +593,9 @@ TEST_F(config_env, hostile_values_everywhere_never_throw_and_stay_bounded) {
       std::string(10'000, '%'),
   };
   for (const auto& j : junk) {
-    vars_.clear();
+    unset_all();
     clear();
-    for (const char* name : all_variables)
+    for (const char* name : test::config_variables)
       if (std::string_view(name) != "OTEL_LOG_LEVEL") set(name, j);
     sdk_config c;
     EXPECT_NO_THROW(c = config_from_env());

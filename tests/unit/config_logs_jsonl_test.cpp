@@ -11,7 +11,7 @@
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/sdk/config.hpp"
-#include "support/test_support.hpp"
+#include "support/config_env.hpp"
 
 namespace agtel {
 namespace {
@@ -20,43 +20,10 @@ using ::testing::HasSubstr;
 using kind = sdk_config::exporter_kind;
 using std::chrono::milliseconds;
 
-const char* const variables[] = {
-    "OTEL_LOGS_EXPORTER",
-    "OTEL_TRACES_EXPORTER",
-    "OTEL_METRICS_EXPORTER",
-    "OTEL_BLRP_SCHEDULE_DELAY",
-    "OTEL_BLRP_EXPORT_TIMEOUT",
-    "OTEL_BLRP_MAX_QUEUE_SIZE",
-    "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE",
-    "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-    "OTEL_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-    "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
-    "AGTEL_JSONL_DIRECTORY",
-    "AGTEL_JSONL_MAX_FILE_BYTES",
-    "AGTEL_JSONL_MAX_FILES",
-    "AGTEL_JSONL_ROTATE_INTERVAL",
-};
-
 class config_logs_jsonl : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* name : variables)
-      cleared_.push_back(std::make_unique<test::scoped_env>(name, std::nullopt));
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_handler([this](diag_level l, std::string_view, std::string_view m) {
-      if (l >= diag_level::warning) warnings_.emplace_back(m);
-    });
-  }
-  void TearDown() override {
-    set_diagnostic_handler(nullptr);
-    detail::reset_diagnostics_for_testing();
-  }
-  void set(const std::string& name, std::string value) {
-    vars_.push_back(std::make_unique<test::scoped_env>(name, std::move(value)));
-  }
-  void unset_all() { vars_.clear(); }
+  void set(const std::string& name, std::string value) { env_.set(name, std::move(value)); }
+  void unset_all() { env_.unset_all(); }
   std::string warnings() const {
     std::string all;
     for (const auto& w : warnings_) all += w + "\n";
@@ -67,11 +34,15 @@ class config_logs_jsonl : public ::testing::Test {
     ASSERT_EQ(warnings_.size(), 1u) << warnings();
     for (auto f : fragments) EXPECT_THAT(warnings_[0], HasSubstr(std::string(f)));
     warnings_.clear();
-    detail::reset_diagnostics_for_testing();
+    test::capture_diagnostics::reset();
   }
 
-  std::vector<std::unique_ptr<test::scoped_env>> cleared_, vars_;
+  test::clean_config_env env_;
   std::vector<std::string> warnings_;
+  test::capture_diagnostics diagnostics_{
+      [this](diag_level l, std::string_view, std::string_view m) {
+        if (l >= diag_level::warning) warnings_.emplace_back(m);
+      }};
 };
 
 TEST_F(config_logs_jsonl, defaults_are_the_spec_s) {

@@ -14,7 +14,7 @@
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/sdk/config.hpp"
-#include "support/test_support.hpp"
+#include "support/config_env.hpp"
 
 namespace agtel {
 namespace {
@@ -56,39 +56,9 @@ jsonl:
   rotate_interval_ms: 60000
 )";
 
-const char* const env_variables[] = {
-    "AGTEL_CONFIG_FILE",
-    "OTEL_METRICS_EXPORTER",
-    "OTEL_METRIC_EXPORT_INTERVAL",
-    "OTEL_LOGS_EXPORTER",
-    "OTEL_BLRP_MAX_QUEUE_SIZE",
-    "OTEL_BLRP_SCHEDULE_DELAY",
-    "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_PROTOCOL",
-    "OTEL_EXPORTER_OTLP_TIMEOUT",
-    "OTEL_EXPORTER_OTLP_HEADERS",
-    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-    "OTEL_EXPORTER_PROMETHEUS_PORT",
-    "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
-    "AGTEL_JSONL_DIRECTORY",
-    "AGTEL_JSONL_MAX_FILES",
-};
-
 class config_yaml_signals : public ::testing::Test {
  protected:
-  void SetUp() override {
-    for (const char* name : env_variables)
-      env_.push_back(std::make_unique<test::scoped_env>(name, std::nullopt));
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_handler([this](diag_level l, std::string_view, std::string_view m) {
-      if (l >= diag_level::warning) warnings_.emplace_back(m);
-    });
-  }
   void TearDown() override {
-    set_diagnostic_handler(nullptr);
-    detail::reset_diagnostics_for_testing();
     std::error_code ec;
     if (!dir_.empty()) fs::remove_all(dir_, ec);
   }
@@ -104,11 +74,9 @@ class config_yaml_signals : public ::testing::Test {
   }
   void clear() {
     warnings_.clear();
-    detail::reset_diagnostics_for_testing();
+    test::capture_diagnostics::reset();
   }
-  void set(const std::string& name, std::string value) {
-    env_.push_back(std::make_unique<test::scoped_env>(name, std::move(value)));
-  }
+  void set(const std::string& name, std::string value) { env_.set(name, std::move(value)); }
   fs::path write(std::string_view content) {
     dir_ = fs::temp_directory_path() / ("agtel_yaml_signals_" + std::to_string(getpid()));
     fs::create_directories(dir_);
@@ -117,9 +85,13 @@ class config_yaml_signals : public ::testing::Test {
     return p;
   }
 
-  std::vector<std::unique_ptr<test::scoped_env>> env_;
+  test::clean_config_env env_;
   std::vector<std::string> warnings_;
   fs::path dir_;
+  test::capture_diagnostics diagnostics_{
+      [this](diag_level l, std::string_view, std::string_view m) {
+        if (l >= diag_level::warning) warnings_.emplace_back(m);
+      }};
 };
 
 TEST_F(config_yaml_signals, every_key_of_the_example_is_read) {

@@ -16,7 +16,7 @@
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/sdk/config.hpp"
-#include "support/test_support.hpp"
+#include "support/config_env.hpp"
 
 namespace agtel {
 namespace {
@@ -26,25 +26,6 @@ using sampler = sdk_config::sampler_kind;
 using exporter = sdk_config::exporter_kind;
 using std::chrono::milliseconds;
 namespace fs = std::filesystem;
-
-const char* const env_variables[] = {
-    "OTEL_SDK_DISABLED",
-    "OTEL_SERVICE_NAME",
-    "OTEL_RESOURCE_ATTRIBUTES",
-    "OTEL_TRACES_SAMPLER",
-    "OTEL_TRACES_SAMPLER_ARG",
-    "OTEL_TRACES_EXPORTER",
-    "OTEL_PROPAGATORS",
-    "AGTEL_CONSOLE_FORMAT",
-    "AGTEL_CONFIG_FILE",
-    "OTEL_BSP_SCHEDULE_DELAY",
-    "OTEL_BSP_EXPORT_TIMEOUT",
-    "OTEL_BSP_MAX_QUEUE_SIZE",
-    "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
-    "OTEL_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
-    "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-};
 
 const char* const full_example = R"(# agtel configuration
 disabled: false
@@ -61,19 +42,10 @@ propagators: [tracecontext, baggage]
 class config_yaml : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : env_variables)
-      env_.push_back(std::make_unique<test::scoped_env>(name, std::nullopt));
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_level(diag_level::debug);
-    set_diagnostic_handler([this](diag_level l, std::string_view, std::string_view m) {
-      if (l >= diag_level::warning) warnings_.emplace_back(m);
-    });
     dir_ = fs::temp_directory_path() / ("agtel_config_yaml_" + std::to_string(getpid()));
     fs::create_directories(dir_);
   }
   void TearDown() override {
-    set_diagnostic_handler(nullptr);
-    detail::reset_diagnostics_for_testing();
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
@@ -92,8 +64,7 @@ class config_yaml : public ::testing::Test {
   // loop over many bad inputs sees every message.
   void clear() {
     warnings_.clear();
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_level(diag_level::debug);
+    test::capture_diagnostics::reset();
   }
   std::string warnings() const {
     std::string all;
@@ -113,9 +84,13 @@ class config_yaml : public ::testing::Test {
     clear();
   }
 
-  std::vector<std::unique_ptr<test::scoped_env>> env_;
+  test::clean_config_env env_;
   std::vector<std::string> warnings_;
   fs::path dir_;
+  test::capture_diagnostics diagnostics_{
+      [this](diag_level l, std::string_view, std::string_view m) {
+        if (l >= diag_level::warning) warnings_.emplace_back(m);
+      }};
 };
 
 TEST_F(config_yaml, the_documented_example) {

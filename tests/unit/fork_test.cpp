@@ -40,7 +40,7 @@ TEST(fork, child_gets_working_processor_and_distinct_ids) {
     if (write(fds[1], ids, sizeof ids) != static_cast<ssize_t>(sizeof ids)) code = 10;
     if (provider.force_flush(5s) != sdk_result::ok) code = 11;
     size_t child_spans = 0, parent_spans = 0;
-    for (const auto& s : ctl->spans) (s->name == "child" ? child_spans : parent_spans)++;
+    for (const auto& s : ctl->items) (s->name == "child" ? child_spans : parent_spans)++;
     if (child_spans != 16) code = 12;
     if (parent_spans != 0) code = 13;
     if (provider.shutdown(5s) != sdk_result::ok) code = 14;

@@ -24,7 +24,7 @@
 #include "agtel/metrics/meter_provider.hpp"
 #include "agtel/propagation/composite.hpp"
 #include "agtel/trace/tracer_provider.hpp"
-#include "support/test_support.hpp"
+#include "support/config_env.hpp"
 
 namespace agtel {
 namespace {
@@ -32,24 +32,6 @@ namespace {
 using ::testing::HasSubstr;
 using exporter_kind = sdk_config::exporter_kind;
 using sampler_kind = sdk_config::sampler_kind;
-
-const char* const env_variables[] = {
-    "OTEL_SDK_DISABLED",
-    "OTEL_SERVICE_NAME",
-    "OTEL_RESOURCE_ATTRIBUTES",
-    "OTEL_TRACES_SAMPLER",
-    "OTEL_TRACES_SAMPLER_ARG",
-    "OTEL_TRACES_EXPORTER",
-    "OTEL_PROPAGATORS",
-    "AGTEL_CONSOLE_FORMAT",
-    "AGTEL_CONFIG_FILE",
-    "OTEL_BSP_MAX_QUEUE_SIZE",
-    "OTEL_METRICS_EXPORTER",
-    "OTEL_EXPORTER_OTLP_ENDPOINT",
-    "OTEL_EXPORTER_OTLP_PROTOCOL",
-    "OTEL_LOGS_EXPORTER",
-    "AGTEL_JSONL_DIRECTORY",
-};
 
 std::string string_attr(const resource& r, std::string_view key) {
   const attribute_value* v = r.attributes.find(key);
@@ -70,22 +52,15 @@ sdk_config quiet() {
 class init : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* name : env_variables)
-      env_.push_back(std::make_unique<test::scoped_env>(name, std::nullopt));
     sdk::shutdown();  // in case an earlier test left the SDK initialized
-    detail::reset_diagnostics_for_testing();
-    set_diagnostic_level(diag_level::debug);
-    set_diagnostic_handler([this](diag_level l, std::string_view c, std::string_view m) {
-      messages_.push_back({l, std::string(c) + ": " + std::string(m)});
-    });
+    messages_.clear();
+    test::capture_diagnostics::reset();
   }
   void TearDown() override {
     sdk::shutdown(std::chrono::seconds(1));
     trace::set_global_tracer_provider(nullptr);
     logs::set_global_logger_provider(nullptr);
     propagation::set_global_propagator(nullptr);
-    set_diagnostic_handler(nullptr);
-    detail::reset_diagnostics_for_testing();
   }
   std::vector<std::string> at(diag_level level) const {
     std::vector<std::string> out;
@@ -94,8 +69,12 @@ class init : public ::testing::Test {
     return out;
   }
 
-  std::vector<std::unique_ptr<test::scoped_env>> env_;
+  test::clean_config_env env_;
   std::vector<std::pair<diag_level, std::string>> messages_;
+  test::capture_diagnostics diagnostics_{
+      [this](diag_level l, std::string_view c, std::string_view m) {
+        messages_.push_back({l, std::string(c) + ": " + std::string(m)});
+      }};
 };
 
 TEST_F(init, installs_the_global_provider) {

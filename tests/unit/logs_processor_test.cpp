@@ -11,7 +11,7 @@
 #include "agtel/logs/batch_log_record_processor.hpp"
 #include "agtel/logs/logger_provider.hpp"
 #include "agtel/logs/simple_log_record_processor.hpp"
-#include "logs_test_support.hpp"
+#include "support/test_exporter.hpp"
 
 namespace agtel::logs {
 namespace {
@@ -72,10 +72,10 @@ TEST(logs_batch_processor, batches_never_exceed_max_export_batch_size_and_keep_c
   s.emit(100);
   ASSERT_EQ(s.provider->force_flush(5s), sdk_result::ok);
   std::lock_guard lock(s.ctl->mutex);
-  ASSERT_EQ(s.ctl->records.size(), 100u);
+  ASSERT_EQ(s.ctl->items.size(), 100u);
   for (size_t n : s.ctl->batch_sizes) EXPECT_LE(n, 7u);
   std::vector<bool> seen(100);
-  for (const auto& r : s.ctl->records) {
+  for (const auto& r : s.ctl->items) {
     EXPECT_EQ(std::get<std::string>(r->body), "r");
     seen[static_cast<size_t>(std::get<int64_t>(*r->attributes.find("i")))] = true;
   }

@@ -9,6 +9,7 @@
 
 #include "otlp/codec.hpp"
 #include "otlp/json_writer.hpp"
+#include "support/otlp_compare.hpp"
 #include "support/otlp_fixtures.hpp"
 
 namespace agtel::otlp {
@@ -114,40 +115,8 @@ struct trace_fixture {
   }
 };
 
-void expect_same_attributes(const attribute_list& a, const attribute_list& b) {
-  EXPECT_EQ(a.size(), b.size());
-  EXPECT_TRUE(a == b);
-  EXPECT_EQ(a.dropped(), b.dropped());
-}
-
-void expect_same_span(const trace::span_data& a, const trace::span_data& b) {
-  EXPECT_EQ(a.context.trace_id(), b.context.trace_id());
-  EXPECT_EQ(a.context.span_id(), b.context.span_id());
-  EXPECT_EQ(a.context.flags(), b.context.flags());
-  EXPECT_EQ(a.context.state(), b.context.state());
-  EXPECT_EQ(a.parent_span_id, b.parent_span_id);
-  EXPECT_EQ(a.parent_is_remote, b.parent_is_remote);
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.kind, b.kind);
-  EXPECT_EQ(a.start_time, b.start_time);
-  EXPECT_EQ(a.end_time, b.end_time);
-  expect_same_attributes(a.attributes, b.attributes);
-  ASSERT_EQ(a.events.size(), b.events.size());
-  for (size_t i = 0; i < a.events.size(); ++i) {
-    EXPECT_EQ(a.events[i].name, b.events[i].name);
-    EXPECT_EQ(a.events[i].time, b.events[i].time);
-    expect_same_attributes(a.events[i].attributes, b.events[i].attributes);
-  }
-  ASSERT_EQ(a.links.size(), b.links.size());
-  for (size_t i = 0; i < a.links.size(); ++i) {
-    EXPECT_EQ(a.links[i].context, b.links[i].context);
-    expect_same_attributes(a.links[i].attributes, b.links[i].attributes);
-  }
-  EXPECT_EQ(a.dropped_events, b.dropped_events);
-  EXPECT_EQ(a.dropped_links, b.dropped_links);
-  EXPECT_EQ(a.status.code, b.status.code);
-  EXPECT_EQ(a.status.message, b.status.message);
-}
+using test::expect_same_attributes;
+using test::expect_same_span;
 
 // ---- the writer -------------------------------------------------------------------------
 

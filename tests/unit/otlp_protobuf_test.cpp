@@ -9,6 +9,8 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
@@ -16,6 +18,7 @@
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
 #include "otlp/codec.hpp"
 #include "otlp/protobuf_writer.hpp"
+#include "support/otlp_compare.hpp"
 #include "support/otlp_fixtures.hpp"
 
 namespace agtel::otlp {
@@ -28,169 +31,19 @@ namespace pb_logs = opentelemetry::proto::logs::v1;
 using pb_trace_request = opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using pb_metrics_request = opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest;
 using pb_logs_request = opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest;
+using test::expect_same_attributes;
+using test::expect_same_metric;
+using test::expect_same_resource;
+using test::expect_same_scope;
+using test::expect_same_span;
 using test::otlp_fixture;
 
 // ---- comparison helpers -----------------------------------------------------------------
-
-void expect_same_attributes(const attribute_list& a, const attribute_list& b, const std::string& where) {
-  EXPECT_TRUE(a == b) << where;
-  EXPECT_EQ(a.dropped(), b.dropped()) << where;
-  for (const attribute& x : a) {
-    const attribute_value* y = b.find(x.key);
-    ASSERT_NE(y, nullptr) << where << " " << x.key;
-    EXPECT_EQ(x.value.index(), y->index()) << where << " " << x.key;
-    if (auto* d = std::get_if<double>(&x.value)) {  // -0.0 must stay -0.0
-      EXPECT_EQ(std::bit_cast<uint64_t>(*d), std::bit_cast<uint64_t>(std::get<double>(*y))) << x.key;
-    }
-  }
-}
-
-void expect_same_resource(const resource* a, const resource* b) {
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  expect_same_attributes(a->attributes, b->attributes, "resource");
-  EXPECT_EQ(a->schema_url, b->schema_url);
-}
-
-void expect_same_scope(const instrumentation_scope* a, const instrumentation_scope* b) {
-  ASSERT_NE(a, nullptr);
-  ASSERT_NE(b, nullptr);
-  EXPECT_EQ(a->name, b->name);
-  EXPECT_EQ(a->version, b->version);
-  EXPECT_EQ(a->schema_url, b->schema_url);
-  expect_same_attributes(a->attributes, b->attributes, "scope");
-}
-
-void expect_same_span(const trace::span_data& a, const trace::span_data& b) {
-  std::string w = "span " + a.name;
-  EXPECT_EQ(a.context, b.context) << w;
-  EXPECT_EQ(a.context.state().serialize(), b.context.state().serialize()) << w;
-  EXPECT_EQ(a.parent_span_id, b.parent_span_id) << w;
-  EXPECT_EQ(a.parent_is_remote, b.parent_is_remote) << w;
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.kind, b.kind) << w;
-  EXPECT_EQ(a.start_time, b.start_time) << w;
-  EXPECT_EQ(a.end_time, b.end_time) << w;
-  expect_same_attributes(a.attributes, b.attributes, w);
-  ASSERT_EQ(a.events.size(), b.events.size()) << w;
-  for (size_t i = 0; i < a.events.size(); ++i) {
-    EXPECT_EQ(a.events[i].name, b.events[i].name);
-    EXPECT_EQ(a.events[i].time, b.events[i].time);
-    expect_same_attributes(a.events[i].attributes, b.events[i].attributes, w + " event");
-  }
-  ASSERT_EQ(a.links.size(), b.links.size()) << w;
-  for (size_t i = 0; i < a.links.size(); ++i) {
-    EXPECT_EQ(a.links[i].context, b.links[i].context) << w << " link " << i;
-    expect_same_attributes(a.links[i].attributes, b.links[i].attributes, w + " link");
-  }
-  EXPECT_EQ(a.dropped_events, b.dropped_events) << w;
-  EXPECT_EQ(a.dropped_links, b.dropped_links) << w;
-  EXPECT_EQ(a.status.code, b.status.code) << w;
-  EXPECT_EQ(a.status.message, b.status.message) << w;
-  expect_same_resource(a.resource, b.resource);
-  expect_same_scope(a.scope, b.scope);
-}
 
 const trace::span_data* find_span(const trace_batch& batch, const trace::span_id& id) {
   for (const auto& s : batch.spans)
     if (s->context.span_id() == id) return s.get();
   return nullptr;
-}
-
-void expect_same_exemplars(const reuse_vector<metrics::exemplar>& a, const reuse_vector<metrics::exemplar>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    expect_same_attributes(a[i].filtered_attributes, b[i].filtered_attributes, "exemplar");
-    EXPECT_EQ(a[i].time, b[i].time);
-    EXPECT_EQ(a[i].value, b[i].value);
-    EXPECT_EQ(a[i].trace_id, b[i].trace_id);
-    EXPECT_EQ(a[i].span_id, b[i].span_id);
-  }
-}
-
-template <class Point>
-void expect_same_point_base(const Point& a, const Point& b) {
-  expect_same_attributes(a.attributes, b.attributes, "point");
-  EXPECT_EQ(a.start_time, b.start_time);
-  EXPECT_EQ(a.time, b.time);
-  EXPECT_EQ(a.flags, b.flags);
-}
-
-void expect_same_metric(const metrics::metric_data& a, const metrics::metric_data& b) {
-  SCOPED_TRACE(a.name);
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.description, b.description);
-  EXPECT_EQ(a.unit, b.unit);
-  ASSERT_EQ(a.data.index(), b.data.index());
-  if (auto* g = std::get_if<metrics::gauge_data>(&a.data)) {
-    auto& h = std::get<metrics::gauge_data>(b.data);
-    ASSERT_EQ(g->points.size(), h.points.size());
-    for (size_t i = 0; i < g->points.size(); ++i) {
-      expect_same_point_base(g->points[i], h.points[i]);
-      EXPECT_EQ(g->points[i].value, h.points[i].value);
-      expect_same_exemplars(g->points[i].exemplars, h.points[i].exemplars);
-    }
-  } else if (auto* s = std::get_if<metrics::sum_data>(&a.data)) {
-    auto& t = std::get<metrics::sum_data>(b.data);
-    EXPECT_EQ(s->temporality, t.temporality);
-    EXPECT_EQ(s->monotonic, t.monotonic);
-    ASSERT_EQ(s->points.size(), t.points.size());
-    for (size_t i = 0; i < s->points.size(); ++i) {
-      expect_same_point_base(s->points[i], t.points[i]);
-      EXPECT_EQ(s->points[i].value, t.points[i].value);
-      expect_same_exemplars(s->points[i].exemplars, t.points[i].exemplars);
-    }
-  } else if (auto* hd = std::get_if<metrics::histogram_data>(&a.data)) {
-    auto& he = std::get<metrics::histogram_data>(b.data);
-    EXPECT_EQ(hd->temporality, he.temporality);
-    ASSERT_EQ(hd->points.size(), he.points.size());
-    for (size_t i = 0; i < hd->points.size(); ++i) {
-      auto &p = hd->points[i], &q = he.points[i];
-      expect_same_point_base(p, q);
-      EXPECT_EQ(p.count, q.count);
-      EXPECT_EQ(p.sum, q.sum);
-      EXPECT_EQ(p.min, q.min);
-      EXPECT_EQ(p.max, q.max);
-      EXPECT_EQ(p.bounds, q.bounds);
-      EXPECT_EQ(p.bucket_counts, q.bucket_counts);
-      expect_same_exemplars(p.exemplars, q.exemplars);
-    }
-  } else if (auto* ed = std::get_if<metrics::exponential_histogram_data>(&a.data)) {
-    auto& ee = std::get<metrics::exponential_histogram_data>(b.data);
-    EXPECT_EQ(ed->temporality, ee.temporality);
-    ASSERT_EQ(ed->points.size(), ee.points.size());
-    for (size_t i = 0; i < ed->points.size(); ++i) {
-      auto &p = ed->points[i], &q = ee.points[i];
-      expect_same_point_base(p, q);
-      EXPECT_EQ(p.count, q.count);
-      EXPECT_EQ(p.sum, q.sum);
-      EXPECT_EQ(p.scale, q.scale);
-      EXPECT_EQ(p.zero_count, q.zero_count);
-      EXPECT_EQ(p.zero_threshold, q.zero_threshold);
-      EXPECT_EQ(p.positive.offset, q.positive.offset);
-      EXPECT_EQ(p.positive.counts, q.positive.counts);
-      EXPECT_EQ(p.negative.offset, q.negative.offset);
-      EXPECT_EQ(p.negative.counts, q.negative.counts);
-      EXPECT_EQ(p.min, q.min);
-      EXPECT_EQ(p.max, q.max);
-      expect_same_exemplars(p.exemplars, q.exemplars);
-    }
-  } else {
-    auto& sa = std::get<metrics::summary_data>(a.data);
-    auto& sb = std::get<metrics::summary_data>(b.data);
-    ASSERT_EQ(sa.points.size(), sb.points.size());
-    for (size_t i = 0; i < sa.points.size(); ++i) {
-      auto &p = sa.points[i], &q = sb.points[i];
-      expect_same_point_base(p, q);
-      EXPECT_EQ(p.count, q.count);
-      EXPECT_EQ(p.sum, q.sum);
-      ASSERT_EQ(p.quantiles.size(), q.quantiles.size());
-      for (size_t k = 0; k < p.quantiles.size(); ++k) {
-        EXPECT_EQ(p.quantiles[k].quantile, q.quantiles[k].quantile);
-        EXPECT_EQ(p.quantiles[k].value, q.quantiles[k].value);
-      }
-    }
-  }
 }
 
 void expect_same_record(const logs::log_record_data& a, const logs::log_record_data& b) {

@@ -27,8 +27,8 @@ struct fixture {
     t = provider->get_tracer("agtel.test", "1.0");
   }
   const span_data& only() {
-    EXPECT_EQ(exported->spans.size(), 1u);
-    return *exported->spans.at(0);
+    EXPECT_EQ(exported->items.size(), 1u);
+    return *exported->items.at(0);
   }
 };
 
@@ -69,8 +69,8 @@ TEST(tracer, child_of_active_span_shares_trace_and_points_at_parent) {
     EXPECT_EQ(child.context().trace_id(), parent_ctx.trace_id());
     EXPECT_NE(child.context().span_id(), parent_ctx.span_id());
   }
-  ASSERT_EQ(f.exported->spans.size(), 2u);
-  const span_data& child = *f.exported->spans[0];
+  ASSERT_EQ(f.exported->items.size(), 2u);
+  const span_data& child = *f.exported->items[0];
   EXPECT_EQ(child.name, "child");
   EXPECT_EQ(child.parent_span_id, parent_ctx.span_id());
   EXPECT_FALSE(child.parent_is_remote);
@@ -89,10 +89,10 @@ TEST(tracer, explicit_remote_parent_and_root_option) {
     auto r = f.t.start_span("new trace", {.root = true});
     EXPECT_NE(r.context().trace_id(), tid);
   }
-  ASSERT_EQ(f.exported->spans.size(), 2u);
-  EXPECT_FALSE(f.exported->spans[0]->parent_span_id.is_valid());
-  EXPECT_EQ(f.exported->spans[1]->parent_span_id, sid);
-  EXPECT_TRUE(f.exported->spans[1]->parent_is_remote);
+  ASSERT_EQ(f.exported->items.size(), 2u);
+  EXPECT_FALSE(f.exported->items[0]->parent_span_id.is_valid());
+  EXPECT_EQ(f.exported->items[1]->parent_span_id, sid);
+  EXPECT_TRUE(f.exported->items[1]->parent_is_remote);
 }
 
 TEST(tracer, events_links_status_and_update_name) {
@@ -129,9 +129,9 @@ TEST(tracer, status_rules_ok_is_final_unset_is_ignored_message_only_with_error) 
     b.set_status(status_code::error, "boom");
     b.set_status(status_code::unset);
   }
-  ASSERT_EQ(f.exported->spans.size(), 2u);
-  const span_data& b = *f.exported->spans[0];
-  const span_data& a = *f.exported->spans[1];
+  ASSERT_EQ(f.exported->items.size(), 2u);
+  const span_data& b = *f.exported->items[0];
+  const span_data& a = *f.exported->items[1];
   EXPECT_EQ(a.status.code, status_code::ok);
   EXPECT_EQ(a.status.message, "");
   EXPECT_EQ(b.status.code, status_code::error);
@@ -203,7 +203,7 @@ TEST(tracer, dropped_span_is_non_recording_but_propagates) {
   EXPECT_FALSE(s.context().sampled());
   s.set_attribute("b", 2).add_event("e").set_status(status_code::error, "x");
   s.end();
-  EXPECT_EQ(f.exported->spans.size(), 0u);
+  EXPECT_EQ(f.exported->items.size(), 0u);
   auto active = s.activate();
   auto child = f.t.start_span("child");
   EXPECT_EQ(child.context().trace_id(), s.context().trace_id());
@@ -252,9 +252,9 @@ TEST(tracer, moved_span_ends_once) {
     span c = f.t.start_span("c");
     c = std::move(b);  // ends "c", takes over "a"
   }
-  ASSERT_EQ(f.exported->spans.size(), 2u);
-  EXPECT_EQ(f.exported->spans[0]->name, "c");
-  EXPECT_EQ(f.exported->spans[1]->name, "a");
+  ASSERT_EQ(f.exported->items.size(), 2u);
+  EXPECT_EQ(f.exported->items[0]->name, "c");
+  EXPECT_EQ(f.exported->items[1]->name, "a");
 }
 
 TEST(tracer_provider, same_scope_returns_same_tracer_and_shutdown_stops_recording) {
@@ -274,7 +274,7 @@ TEST(tracer_provider, span_open_at_shutdown_is_not_exported) {
   auto open = f.t.start_span("still running");
   EXPECT_EQ(f.provider->shutdown(), sdk_result::ok);
   open.end();
-  EXPECT_EQ(f.exported->spans.size(), 0u);
+  EXPECT_EQ(f.exported->items.size(), 0u);
 }
 
 TEST(tracer_provider, global_provider_starts_noop_and_can_be_set) {

@@ -17,40 +17,54 @@ class has_stats {
   virtual std::shared_ptr<const otlp_exporter_stats_source> stats_source() const noexcept = 0;
 };
 
-// Encodes with one of two codec functions into the core's reused buffer; false when the
-// encoder ran out of memory.
-template <class Batch, class Protobuf, class Json>
-bool encode(export_core& core, const Batch& batch, Protobuf protobuf, Json json) noexcept {
-  try {
-    if (core.protocol() == otlp_protocol::http_json)
-      json(batch, core.body());
-    else
-      protobuf(batch, core.body());  // gRPC carries the protobuf bytes too
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
-class span_exporter_impl final : public span_exporter, public has_stats {
+// What every signal's exporter shares: the core, its stats, and the export path.
+class exporter_base : public has_stats {
  public:
-  explicit span_exporter_impl(const otlp_exporter_options& o) : core_(o, otlp::signal::traces) {}
-
-  export_result export_spans(std::span<const trace::span_ptr> batch,
-                             steady_time deadline) noexcept override {
-    if (batch.empty()) return export_result::success;
-    if (core_.refuse_after_shutdown(batch.size())) return export_result::failure;
-    if (!encode(core_, batch, otlp::encode_traces_protobuf, otlp::encode_traces_json))
-      return core_.encode_failed(batch.size());
-    return core_.send(batch.size(), deadline);
-  }
-  sdk_result shutdown(steady_time) noexcept override { return core_.shutdown(); }
+  exporter_base(const otlp_exporter_options& o, otlp::signal s) : core_(o, s) {}
   std::shared_ptr<const otlp_exporter_stats_source> stats_source() const noexcept override {
     return core_.stats();
   }
 
- private:
+ protected:
+  // Sends `batch` of `items` (spans, data points, log records), encoded by protocol with
+  // one of two codec functions into the core's reused buffer (gRPC carries protobuf too).
+  template <class Batch, class Protobuf, class Json>
+  export_result export_batch(const Batch& batch, uint64_t items, steady_time deadline,
+                             Protobuf protobuf, Json json) noexcept {
+    if (items == 0) return export_result::success;
+    if (core_.refuse_after_shutdown(items)) return export_result::failure;
+    try {
+      if (core_.protocol() == otlp_protocol::http_json)
+        json(batch, core_.body());
+      else
+        protobuf(batch, core_.body());
+    } catch (...) {  // out of memory
+      return core_.encode_failed(items);
+    }
+    return core_.send(items, deadline);
+  }
+
   export_core core_;
+};
+
+// One signal's exporter interface over the shared part.
+template <class Interface>
+class signal_exporter : public Interface, public exporter_base {
+ public:
+  using exporter_base::exporter_base;
+  sdk_result shutdown(steady_time) noexcept override { return core_.shutdown(); }
+};
+
+class span_exporter_impl final : public signal_exporter<span_exporter> {
+ public:
+  explicit span_exporter_impl(const otlp_exporter_options& o)
+      : signal_exporter(o, otlp::signal::traces) {}
+
+  export_result export_spans(std::span<const trace::span_ptr> batch,
+                             steady_time deadline) noexcept override {
+    return export_batch(batch, batch.size(), deadline, otlp::encode_traces_protobuf,
+                        otlp::encode_traces_json);
+  }
 };
 
 // Data points in a collection: what the metric exporter counts as items.
@@ -62,53 +76,36 @@ uint64_t count_points(const metrics::resource_metrics& batch) noexcept {
   return n;
 }
 
-class metric_exporter_impl final : public metrics::metric_exporter, public has_stats {
+class metric_exporter_impl final : public signal_exporter<metrics::metric_exporter> {
  public:
   metric_exporter_impl(const otlp_exporter_options& o, metrics::temporality_selector t)
-      : core_(o, otlp::signal::metrics), temporality_(t ? t : metrics::cumulative_temporality) {}
+      : signal_exporter(o, otlp::signal::metrics),
+        temporality_(t ? t : metrics::cumulative_temporality) {}
 
   export_result export_metrics(const metrics::resource_metrics& batch,
                                steady_time deadline) noexcept override {
-    const uint64_t points = count_points(batch);
-    if (points == 0) return export_result::success;
-    if (core_.refuse_after_shutdown(points)) return export_result::failure;
-    if (!encode(core_, batch, otlp::encode_metrics_protobuf, otlp::encode_metrics_json))
-      return core_.encode_failed(points);
-    return core_.send(points, deadline);
+    return export_batch(batch, count_points(batch), deadline, otlp::encode_metrics_protobuf,
+                        otlp::encode_metrics_json);
   }
   metrics::aggregation_temporality preferred_temporality(
       metrics::instrument_kind kind) const noexcept override {
     return temporality_(kind);
   }
-  sdk_result shutdown(steady_time) noexcept override { return core_.shutdown(); }
-  std::shared_ptr<const otlp_exporter_stats_source> stats_source() const noexcept override {
-    return core_.stats();
-  }
 
  private:
-  export_core core_;
   metrics::temporality_selector temporality_;
 };
 
-class log_exporter_impl final : public logs::log_record_exporter, public has_stats {
+class log_exporter_impl final : public signal_exporter<logs::log_record_exporter> {
  public:
-  explicit log_exporter_impl(const otlp_exporter_options& o) : core_(o, otlp::signal::logs) {}
+  explicit log_exporter_impl(const otlp_exporter_options& o)
+      : signal_exporter(o, otlp::signal::logs) {}
 
   export_result export_logs(std::span<const logs::log_record_ptr> batch,
                             steady_time deadline) noexcept override {
-    if (batch.empty()) return export_result::success;
-    if (core_.refuse_after_shutdown(batch.size())) return export_result::failure;
-    if (!encode(core_, batch, otlp::encode_logs_protobuf, otlp::encode_logs_json))
-      return core_.encode_failed(batch.size());
-    return core_.send(batch.size(), deadline);
+    return export_batch(batch, batch.size(), deadline, otlp::encode_logs_protobuf,
+                        otlp::encode_logs_json);
   }
-  sdk_result shutdown(steady_time) noexcept override { return core_.shutdown(); }
-  std::shared_ptr<const otlp_exporter_stats_source> stats_source() const noexcept override {
-    return core_.stats();
-  }
-
- private:
-  export_core core_;
 };
 
 template <class Exporter>

@@ -109,12 +109,28 @@ void batch_engine::wake() noexcept {
   }
 }
 
-// Exports everything in the queue, batch by batch. Returns false if any batch failed.
-bool batch_engine::drain() noexcept {
+// `timeout` from now, saturating (a caller may pass milliseconds::max()).
+static steady_time deadline_in(std::chrono::milliseconds timeout) noexcept {
+  const auto now = clock::now();
+  const auto room =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock::time_point::max() - now);
+  return timeout >= room ? clock::time_point::max() : now + timeout;
+}
+
+// Exports everything in the queue, batch by batch, each by its export_timeout but never
+// past `limit` (the deadline of the flush or shutdown that waits). Returns false if any
+// batch failed; `left` is how many records the limit left in the queue.
+bool batch_engine::drain(steady_time limit, size_t& left) noexcept {
   bool ok = true;
+  left = 0;
   for (;;) {
+    const auto now = clock::now();
+    if (now >= limit) {
+      left = queued();
+      return ok && left == 0;
+    }
     export_result r = export_result::success;
-    const size_t n = export_one_batch(clock::now() + opts_.export_timeout, r);
+    const size_t n = export_one_batch(std::min(limit, now + opts_.export_timeout), r);
     if (n == 0) return ok;
     if (r == export_result::success) {
       exported_.fetch_add(n, std::memory_order_relaxed);
@@ -133,6 +149,7 @@ void batch_engine::run() noexcept {
   for (;;) {
     uint64_t flush_target, flush_seen;  // flush_done_ is written only by this thread
     bool stop;
+    steady_time limit = steady_time::max();  // a regular cycle has only export_timeout
     {
       std::unique_lock lock(mutex_);
       worker_waiting_.store(true);
@@ -145,13 +162,25 @@ void batch_engine::run() noexcept {
       flush_target = flush_requested_;
       flush_seen = flush_done_;
       stop = shutdown_requested_;
+      if (stop)
+        limit = shutdown_deadline_;
+      else if (flush_target != flush_seen)
+        limit = flush_deadline_;
     }
-    bool ok = drain();
+    size_t left = 0;
+    bool ok = drain(limit, left);
     if (clock::now() >= next_export) next_export = clock::now() + opts_.schedule_delay;
 
     if (stop) {
       sdk_result r = shutdown_exporter(shutdown_deadline_);
-      // Records that raced in past the stopping flag are counted, not exported.
+      // What the deadline left unexported failed; records that raced in past the stopping
+      // flag later are counted as dropped after shutdown.
+      if (left > 0) {
+        const size_t failed = discard_queued();
+        export_failed_.fetch_add(failed, std::memory_order_relaxed);
+        diag(diag_level::warning, component_,
+             "shutdown deadline passed: " + std::to_string(failed) + " " + noun_ + " dropped");
+      }
       dropped_after_shutdown_.fetch_add(discard_queued(), std::memory_order_relaxed);
       std::lock_guard lock(mutex_);
       shutdown_result_ = !ok ? sdk_result::failure : r;
@@ -161,7 +190,7 @@ void batch_engine::run() noexcept {
       return;
     }
     if (flush_target != flush_seen) {
-      sdk_result r = flush_exporter(clock::now() + opts_.export_timeout);
+      sdk_result r = flush_exporter(std::min(limit, clock::now() + opts_.export_timeout));
       std::lock_guard lock(mutex_);
       flush_failed_ = !ok || r != sdk_result::ok;
       flush_done_ = flush_target;
@@ -196,6 +225,9 @@ sdk_result batch_engine::force_flush(std::chrono::milliseconds timeout) noexcept
   std::unique_lock lock(mutex_);
   if (shutdown_requested_) return sdk_result::already_shutdown;
   uint64_t ticket = ++flush_requested_;
+  const steady_time deadline = deadline_in(timeout);
+  // Waiting flushes are served together: by the latest of their deadlines.
+  if (flush_done_ + 1 == ticket || deadline > flush_deadline_) flush_deadline_ = deadline;
   wake_requested_ = true;
   wake_cv_.notify_one();
   bool done =
@@ -209,7 +241,7 @@ sdk_result batch_engine::shutdown(std::chrono::milliseconds timeout) noexcept {
   if (stopping_.exchange(true)) return sdk_result::already_shutdown;
   std::unique_lock lock(mutex_);
   shutdown_requested_ = true;
-  shutdown_deadline_ = clock::now() + timeout;
+  shutdown_deadline_ = deadline_in(timeout);
   wake_cv_.notify_one();
   bool exited = done_cv_.wait_for(lock, timeout, [&] { return worker_exited_; });
   if (!exited) {

@@ -8,6 +8,8 @@
 #include "agtel/diagnostics.hpp"
 #include "agtel/metrics/buckets.hpp"
 #include "agtel/version.hpp"
+#include "sdk/common/detail/for_each_within.hpp"
+#include "sdk/common/detail/global_slot.hpp"
 #include "sdk/metrics/detail/exponential_histogram.hpp"
 #include "sdk/metrics/detail/provider_impl.hpp"
 
@@ -158,15 +160,8 @@ bool resolve_aggregation(const aggregation& a, const instrument_options& o, stre
   return true;
 }
 
-// Every provider ever made global, kept alive until exit so meters never dangle.
-struct global_slot {
-  std::mutex mutex;
-  std::shared_ptr<meter_provider> current;
-  std::vector<std::shared_ptr<meter_provider>> all;
-  std::atomic<uint64_t> generation{0};
-};
-global_slot& global() {
-  static auto* g = new global_slot;  // leaked on purpose: used during static destruction
+agtel::detail::global_slot<meter_provider>& global() {
+  static auto* g = new agtel::detail::global_slot<meter_provider>;  // see global_slot.hpp
   return *g;
 }
 
@@ -351,29 +346,19 @@ metrics::meter meter_provider::get_meter(std::string_view name, std::string_view
 
 sdk_result meter_provider::force_flush(std::chrono::milliseconds timeout) noexcept {
   if (impl_->shut_down.load()) return sdk_result::already_shutdown;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  sdk_result result = sdk_result::ok;
-  for (auto& r : impl_->readers) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    sdk_result x = r->force_flush(std::max(left, std::chrono::milliseconds(0)));
-    if (x != sdk_result::ok && result == sdk_result::ok) result = x;
-  }
-  return result;
+  return agtel::detail::for_each_within(
+      impl_->readers, timeout,
+      [](metric_reader& r, std::chrono::milliseconds left) { return r.force_flush(left); });
 }
 
 sdk_result meter_provider::shutdown(std::chrono::milliseconds timeout) noexcept {
   if (impl_->shut_down.exchange(true)) return sdk_result::already_shutdown;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  sdk_result result = sdk_result::ok;
-  for (auto& r : impl_->readers) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    sdk_result x = r->shutdown(std::max(left, std::chrono::milliseconds(0)));
-    if (x != sdk_result::ok && x != sdk_result::already_shutdown && result == sdk_result::ok)
-      result = x;
-  }
-  return result;
+  // A reader shut down on its own is no failure of the provider's shutdown.
+  return agtel::detail::for_each_within(
+      impl_->readers, timeout, [](metric_reader& r, std::chrono::milliseconds left) {
+        sdk_result x = r.shutdown(left);
+        return x == sdk_result::already_shutdown ? sdk_result::ok : x;
+      });
 }
 
 const agtel::resource& meter_provider::resource() const noexcept {
@@ -401,24 +386,17 @@ meter_provider_stats meter_provider::stats() const noexcept {
 }
 
 void set_global_meter_provider(std::shared_ptr<meter_provider> provider) noexcept {
-  auto& g = global();
-  std::lock_guard lock(g.mutex);
-  try {
-    if (provider) g.all.push_back(provider);
-  } catch (...) {
-  }
-  g.current = std::move(provider);
-  g.generation.fetch_add(1, std::memory_order_release);
+  if (!global().set(std::move(provider)))
+    agtel::detail::diag(diag_level::error, "metrics",
+                        "out of memory replacing the global provider");
 }
 
 uint64_t global_meter_provider_generation() noexcept {
-  return global().generation.load(std::memory_order_acquire);
+  return global().generation();
 }
 
 std::shared_ptr<meter_provider> global_meter_provider() noexcept {
-  auto& g = global();
-  std::lock_guard lock(g.mutex);
-  return g.current;
+  return global().get();
 }
 
 metrics::meter get_meter(std::string_view name, std::string_view version,

@@ -3,19 +3,12 @@
 #include "agtel/trace/batch_span_processor.hpp"
 
 #include "sdk/common/detail/batch_engine.hpp"
+#include "sdk/trace/detail/span_signal.hpp"
 
 namespace agtel::trace {
 namespace {
 
-struct span_signal {
-  using data = span_data;
-  using ptr = span_ptr;
-  using exporter_type = exporter::span_exporter;
-  static export_result export_batch(exporter_type& e, std::span<const ptr> batch,
-                                    steady_time deadline) noexcept {
-    return e.export_spans(batch, deadline);
-  }
-};
+using detail::span_signal;
 
 agtel::detail::batch_options engine_options(const batch_span_processor_options& o) {
   return {o.max_queue_size, o.schedule_delay, o.export_timeout, o.max_export_batch_size};

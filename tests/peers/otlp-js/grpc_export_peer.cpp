@@ -7,21 +7,14 @@
 //
 // The sink is spawned by the fixture (node, bounded in time) and killed at the end. A
 // missing node or node_modules fails the test with the command to run; it is never skipped.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "agtel/diagnostics.hpp"
@@ -29,8 +22,7 @@
 #include "agtel/logs/log_record_data.hpp"
 #include "agtel/metrics/metric_data.hpp"
 #include "agtel/trace/span_data.hpp"
-
-extern char** environ;
+#include "support/node_process.hpp"
 
 namespace {
 
@@ -42,76 +34,9 @@ namespace ex = agtel::exporter;
 
 // ---- the sink process -----------------------------------------------------------------------
 
-class grpc_sink {
- public:
-  grpc_sink() {
-    dir_ = fs::temp_directory_path() /
-           ("agtel-grpc-sink-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    const std::string node = AGTEL_NODE;
-    const std::string script = std::string(AGTEL_OTLP_JS_DIR) + "/grpc_sink.mjs";
-    const std::string out = dir_.string();
-    const std::string log = (dir_ / "sink.log").string();
-    std::vector<char*> args = {const_cast<char*>(node.c_str()), const_cast<char*>(script.c_str()),
-                               const_cast<char*>(out.c_str()), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    // node loads grpc-js and the .proto files first: allow it 30 s on a slow machine.
-    const auto give_up = std::chrono::steady_clock::now() + 30s;
-    while (pid_ > 0 && std::chrono::steady_clock::now() < give_up) {
-      std::ifstream port_file(dir_ / "port");
-      if (port_file >> port_) break;
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-  }
-  ~grpc_sink() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      for (int i = 0; i < 100; ++i) {
-        if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-          pid_ = -1;
-          break;
-        }
-        std::this_thread::sleep_for(20ms);
-      }
-      if (pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-      }
-    }
-    fs::remove_all(dir_);
-  }
-
-  bool running() const { return port_ > 0; }
-  std::string log() const {
-    std::ifstream in(dir_ / "sink.log");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
-  // Every call the sink saw, in order (it writes each line before it answers).
-  std::vector<json> calls() const {
-    std::vector<json> out;
-    std::ifstream in(dir_ / "requests.jsonl");
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
-
- private:
-  static inline int counter_ = 0;
-  fs::path dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+// grpc_sink.mjs: a grpc-js server, whose requests() are the calls it saw.
+struct grpc_sink : agtel::test::node_sink {
+  grpc_sink() : node_sink(AGTEL_NODE, std::string(AGTEL_OTLP_JS_DIR) + "/grpc_sink.mjs") {}
 };
 
 class OtlpJsGrpcExport : public testing::Test {
@@ -125,7 +50,7 @@ class OtlpJsGrpcExport : public testing::Test {
   ex::otlp_exporter_options options(std::vector<std::pair<std::string, std::string>> headers = {}) {
     ex::otlp_exporter_options o;
     o.protocol = ex::otlp_protocol::grpc;
-    o.endpoint = sink_.endpoint();
+    o.endpoint = sink_.url();
     o.gzip = true;
     o.timeout = 10s;
     o.headers = std::move(headers);
@@ -395,7 +320,7 @@ TEST_F(OtlpJsGrpcExport, SpansAsTheJsServerDecodesThem) {
   const auto spans = test_spans();
   ASSERT_EQ(exporter->export_spans(spans, std::chrono::steady_clock::now() + 10s),
             export_result::success);
-  const auto calls = sink_.calls();
+  const auto calls = sink_.requests();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0]["signal"], "traces");
   expect_metadata(calls[0]);
@@ -446,7 +371,7 @@ TEST_F(OtlpJsGrpcExport, MetricsAsTheJsServerDecodesThem) {
   const auto batch = test_metrics();
   ASSERT_EQ(exporter->export_metrics(batch, std::chrono::steady_clock::now() + 10s),
             export_result::success);
-  const auto calls = sink_.calls();
+  const auto calls = sink_.requests();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0]["signal"], "metrics");
   expect_metadata(calls[0]);
@@ -515,7 +440,7 @@ TEST_F(OtlpJsGrpcExport, LogsAsTheJsServerDecodesThem) {
   const auto records = test_logs();
   ASSERT_EQ(exporter->export_logs(records, std::chrono::steady_clock::now() + 10s),
             export_result::success);
-  const auto calls = sink_.calls();
+  const auto calls = sink_.requests();
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0]["signal"], "logs");
   expect_metadata(calls[0]);
@@ -561,7 +486,7 @@ TEST_F(OtlpJsGrpcExport, UnavailableWithRetryInfoIsRetriedAfterTheServersDelay) 
   EXPECT_GE(took, 200ms);
   EXPECT_LT(took, 3s);
 
-  const auto calls = sink_.calls();
+  const auto calls = sink_.requests();
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0]["answer"], "UNAVAILABLE");
   EXPECT_EQ(calls[1]["answer"], "OK");
@@ -596,7 +521,7 @@ TEST_F(OtlpJsGrpcExport, APartialSuccessIsCountedReportedOnceAndNotRetried) {
     EXPECT_EQ(stats.exported_items, 4u);
   }
   agtel::set_diagnostic_handler(nullptr);
-  EXPECT_EQ(sink_.calls().size(), 2u);
+  EXPECT_EQ(sink_.requests().size(), 2u);
   int reports = 0;
   for (const auto& m : diagnostics)
     reports += m.find("sink rejected one item") != std::string::npos;
@@ -608,7 +533,7 @@ TEST_F(OtlpJsGrpcExport, InvalidArgumentIsNotRetried) {
   const auto batch = test_metrics();
   EXPECT_EQ(exporter->export_metrics(batch, std::chrono::steady_clock::now() + 10s),
             export_result::failure);
-  EXPECT_EQ(sink_.calls().size(), 1u);
+  EXPECT_EQ(sink_.requests().size(), 1u);
   const auto stats = ex::otlp_stats(*exporter)->stats();
   EXPECT_EQ(stats.requests, 1u);
   EXPECT_EQ(stats.failed_non_retryable, 4u);

@@ -7,26 +7,18 @@
 //
 // The sink is spawned by the fixture (node, bounded in time) and killed at the end. A
 // missing node or node_modules fails the test with the command to run; it is never skipped.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "agtel/export/otlp_exporter.hpp"
 #include "agtel/version.hpp"
+#include "support/node_process.hpp"
 #include "support/otlp_fixtures.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -35,65 +27,9 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 namespace ex = agtel::exporter;
 
-// node http_sink.mjs <dir>, stopped by the destructor.
-class http_sink {
- public:
-  http_sink() {
-    dir_ = fs::temp_directory_path() / ("agtel-http-sink-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    const std::string node = AGTEL_NODE, script = std::string(AGTEL_OTLP_JS_DIR) + "/http_sink.mjs";
-    const std::string out = dir_.string(), log = (dir_ / "sink.log").string();
-    std::vector<char*> args = {const_cast<char*>(node.c_str()), const_cast<char*>(script.c_str()),
-                               const_cast<char*>(out.c_str()), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    for (auto give_up = std::chrono::steady_clock::now() + 30s;
-         pid_ > 0 && std::chrono::steady_clock::now() < give_up;
-         std::this_thread::sleep_for(20ms)) {
-      std::ifstream port_file(dir_ / "port");
-      if (port_file >> port_) break;
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
-    }
-  }
-  ~http_sink() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int i = 0;
-      while (::waitpid(pid_, nullptr, WNOHANG) != pid_ && ++i < 100)
-        std::this_thread::sleep_for(20ms);
-      if (i == 100) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-      }
-    }
-    fs::remove_all(dir_);
-  }
-  bool running() const { return port_ > 0; }
-  std::string log() const {
-    std::ifstream in(dir_ / "sink.log");
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  std::string url(std::string_view path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
-  }
-  // Every request the sink saw, in order (each line is written before the answer).
-  std::vector<json> requests() const {
-    std::vector<json> out;
-    std::ifstream in(dir_ / "requests.jsonl");
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+// http_sink.mjs: Node's http server with the official OpenTelemetry JS decoder.
+struct http_sink : agtel::test::node_sink {
+  http_sink() : node_sink(AGTEL_NODE, std::string(AGTEL_OTLP_JS_DIR) + "/http_sink.mjs") {}
 };
 
 template <size_t N>

@@ -3,7 +3,9 @@
 // The application thread never blocks: a record is placed in a bounded, lock-free queue;
 // when the queue is full the record is dropped and counted. A background export thread
 // wakes every `schedule_delay`, or as soon as enough records wait, and exports batches of
-// at most `max_export_batch_size`, each bounded by `export_timeout`.
+// at most `max_export_batch_size`, each bounded by `export_timeout` and, for a flush or
+// shutdown, by that call's deadline: past it the thread starts no export for the call
+// (what a flush leaves waits for the next cycle; what a shutdown leaves failed).
 //
 // force_flush and shutdown return by their deadline even while an export hangs (the hung
 // export is left to finish on its thread, which holds its own reference to the engine).
@@ -122,7 +124,7 @@ class batch_engine : public std::enable_shared_from_this<batch_engine> {
  private:
   friend struct fork_handlers;
   void wake() noexcept;
-  bool drain() noexcept;
+  bool drain(steady_time limit, size_t& left) noexcept;
   void run() noexcept;
   void restart_after_fork() noexcept;
 
@@ -143,6 +145,7 @@ class batch_engine : public std::enable_shared_from_this<batch_engine> {
   uint64_t flush_requested_ = 0;
   uint64_t flush_done_ = 0;
   bool flush_failed_ = false;
+  steady_time flush_deadline_;  // the latest deadline of the flushes waiting
   bool shutdown_requested_ = false;
   bool worker_exited_ = false;
   std::chrono::steady_clock::time_point shutdown_deadline_;
