@@ -59,6 +59,9 @@ bool parse_decimal(std::string_view s, Int& out) noexcept {
 }  // namespace
 
 document::document(std::string_view text) : size_(text.size()) {
+  // simdjson copies the input with memcpy, which must not be given the null pointer of an
+  // empty string_view (UBSan reports it).
+  if (text.empty()) throw json_error("empty document");
   auto& parser = thread_parser();
   if (!parser) {
     parser = std::make_unique<simdjson::dom::parser>();
