@@ -77,25 +77,23 @@ if [[ ${1:-} == --check ]]; then
   exit 0
 fi
 
-if ((${#missing[@]} == 0)); then
-  install_js_peers
-  exit 0
-fi
-
-as_root=()
-if [[ $(id -u) -ne 0 ]]; then
-  if ! command -v sudo >/dev/null; then
-    echo "setup.sh: these packages are missing: ${missing[*]}" >&2
-    echo "setup.sh: run this script as root (sudo is not installed)." >&2
-    exit 1
+install_packages() {
+  local as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    if ! command -v sudo >/dev/null; then
+      echo "setup.sh: these packages are missing: ${missing[*]}" >&2
+      echo "setup.sh: run this script as root (sudo is not installed)." >&2
+      exit 1
+    fi
+    as_root=(sudo)
   fi
-  as_root=(sudo)
-fi
+  echo "setup.sh: installing ${missing[*]}"
+  # `env` because sudo does not pass the caller's environment through.
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "setup.sh: done"
+}
 
-echo "setup.sh: installing ${missing[*]}"
-# `env` because sudo does not pass the caller's environment through.
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "setup.sh: done"
+((${#missing[@]} == 0)) || install_packages
 install_js_peers
