@@ -9,6 +9,7 @@
 
 #include "agtel/trace/batch_span_processor.hpp"
 #include "agtel/trace/tracer_provider.hpp"
+#include "support/fork_safety.hpp"
 #include "support/test_exporter.hpp"
 
 namespace agtel::trace {
@@ -17,8 +18,10 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(fork, child_gets_working_processor_and_distinct_ids) {
+  AGTEL_SKIP_FORK_WITH_THREADS_UNDER_ASAN();
   auto ctl = std::make_shared<test::exporter_control>();
-  auto* bsp = new batch_span_processor(std::make_unique<test::test_exporter>(ctl), {.schedule_delay = 1h});
+  auto* bsp =
+      new batch_span_processor(std::make_unique<test::test_exporter>(ctl), {.schedule_delay = 1h});
   tracer_provider_options o;
   o.processors.emplace_back(bsp);
   tracer_provider provider(std::move(o));

@@ -9,6 +9,7 @@
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/meter_provider.hpp"
 #include "agtel/metrics/metric_reader.hpp"
+#include "support/fork_safety.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -27,6 +28,7 @@ int64_t exported_total(const exporter::in_memory_metric_store& store) {
 }
 
 TEST(MetricsFork, ChildExportsOnlyItsOwnMeasurementsOnAFreshThread) {
+  AGTEL_SKIP_FORK_WITH_THREADS_UNDER_ASAN();
   auto store = std::make_shared<exporter::in_memory_metric_store>();
   auto reader = std::make_shared<periodic_metric_reader>(
       std::make_unique<exporter::in_memory_metric_exporter>(store, delta_temporality),
@@ -66,6 +68,7 @@ TEST(MetricsFork, ChildExportsOnlyItsOwnMeasurementsOnAFreshThread) {
 }
 
 TEST(MetricsFork, PeriodicExportRunsInTheChild) {
+  AGTEL_SKIP_FORK_WITH_THREADS_UNDER_ASAN();
   auto store = std::make_shared<exporter::in_memory_metric_store>();
   auto reader = std::make_shared<periodic_metric_reader>(
       std::make_unique<exporter::in_memory_metric_exporter>(store),
