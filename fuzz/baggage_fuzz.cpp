@@ -7,20 +7,11 @@
 // not valid UTF-8 or does not fit.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "agtel/propagation/w3c_baggage.hpp"
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
+#include "fuzz_check.hpp"
 
 using agtel::baggage;
 using namespace agtel::propagation;

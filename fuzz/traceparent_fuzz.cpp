@@ -10,8 +10,6 @@
 //  - extract through a header carrier, inject the result, extract again: same context.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,14 +17,7 @@
 
 #include "agtel/propagation/carriers.hpp"
 #include "agtel/propagation/w3c_trace_context.hpp"
-
-#define FUZZ_CHECK(cond)                                                            \
-  do {                                                                              \
-    if (!(cond)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                 \
-    }                                                                               \
-  } while (0)
+#include "fuzz_check.hpp"
 
 using namespace agtel;
 using namespace agtel::propagation;

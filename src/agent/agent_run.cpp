@@ -36,13 +36,7 @@ void finish_agent(const instruments& ins, trace::span& span, const agent_executi
   const timestamp_ns end = or_now(r.end_time);
   if (span.is_recording()) {
     if (!r.phase.empty()) span.set_attribute(a::agent_phase, r.phase);  // it may have changed
-    const token_usage& u = r.usage;
-    if (u.input_tokens >= 0) span.set_attribute(a::usage_input_tokens, u.input_tokens);
-    if (u.output_tokens >= 0) span.set_attribute(a::usage_output_tokens, u.output_tokens);
-    if (u.cache_read_input_tokens >= 0)
-      span.set_attribute(a::usage_cache_read_input_tokens, u.cache_read_input_tokens);
-    if (u.cache_creation_input_tokens >= 0)
-      span.set_attribute(a::usage_cache_creation_input_tokens, u.cache_creation_input_tokens);
+    set_usage_attributes(span, r.usage);
     if (r.iterations >= 0) span.set_attribute(a::agent_iterations, r.iterations);
     if (r.tool_calls >= 0) span.set_attribute(a::agent_tool_calls, r.tool_calls);
   }

@@ -72,6 +72,9 @@ void record_failure(const instruments& ins, trace::span& span, std::string_view 
 void log_failure(std::string_view component, std::string_view error_type, std::string_view severity,
                  std::string_view message, const trace::span_context* span) noexcept;
 
+// Sets the gen_ai.usage.* attributes of the token counts that are known (>= 0).
+void set_usage_attributes(trace::span& span, const token_usage& u) noexcept;
+
 // Sets an opt-in content attribute when capture is on: redacted, then capped.
 void capture_content(trace::span& span, std::string_view key, std::string_view content) noexcept;
 

@@ -51,12 +51,7 @@ void finish_llm(const instruments& ins, trace::span& span, const llm_call_record
       span.set_attribute(
           a::response_finish_reasons,
           std::span<const std::string_view>(r.finish_reasons.data(), r.finish_reasons.size()));
-    if (u.input_tokens >= 0) span.set_attribute(a::usage_input_tokens, u.input_tokens);
-    if (u.output_tokens >= 0) span.set_attribute(a::usage_output_tokens, u.output_tokens);
-    if (u.cache_read_input_tokens >= 0)
-      span.set_attribute(a::usage_cache_read_input_tokens, u.cache_read_input_tokens);
-    if (u.cache_creation_input_tokens >= 0)
-      span.set_attribute(a::usage_cache_creation_input_tokens, u.cache_creation_input_tokens);
+    set_usage_attributes(span, u);
     if (!r.input_messages.empty()) capture_content(span, a::input_messages, r.input_messages);
     if (!r.output_messages.empty()) capture_content(span, a::output_messages, r.output_messages);
   }

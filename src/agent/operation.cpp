@@ -109,6 +109,16 @@ void record_failure(const instruments& ins, trace::span& span, std::string_view 
   log_failure(component, f.error_type, semconv::value::severity_error, f.message, &span.context());
 }
 
+void set_usage_attributes(trace::span& span, const token_usage& u) noexcept {
+  namespace a = semconv::attr;
+  if (u.input_tokens >= 0) span.set_attribute(a::usage_input_tokens, u.input_tokens);
+  if (u.output_tokens >= 0) span.set_attribute(a::usage_output_tokens, u.output_tokens);
+  if (u.cache_read_input_tokens >= 0)
+    span.set_attribute(a::usage_cache_read_input_tokens, u.cache_read_input_tokens);
+  if (u.cache_creation_input_tokens >= 0)
+    span.set_attribute(a::usage_cache_creation_input_tokens, u.cache_creation_input_tokens);
+}
+
 void capture_content(trace::span& span, std::string_view key, std::string_view content) noexcept {
   const settings& s = current_settings();
   if (!s.content.enabled || !span.is_recording()) return;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config_internal.hpp"
+#include "sdk/common/detail/ascii.hpp"
 
 namespace agtel {
 namespace config_detail {
@@ -87,16 +88,7 @@ std::string printable(std::string_view s, size_t max_bytes) {
   return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool iequals(std::string_view a, std::string_view b) noexcept { return detail::iequals(a, b); }
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
@@ -105,11 +97,7 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) noexcept { return detail::trim(s); }
 
 bool valid_utf8(std::string_view s) noexcept {
   for (size_t i = 0; i < s.size();) {

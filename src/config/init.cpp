@@ -82,26 +82,25 @@ std::unique_ptr<Exporter> keeping_stats(std::unique_ptr<Exporter> e, stats_sourc
 
 void add_processors(const sdk_config& c, trace::tracer_provider_options& opts,
                     stats_sources& sources) {
+  auto add = [&](std::unique_ptr<exporter::span_exporter> e) {
+    opts.processors.push_back(std::make_unique<trace::batch_span_processor>(std::move(e), c.batch));
+  };
   for (auto kind : c.traces_exporters) {
     switch (kind) {
       case sdk_config::exporter_kind::console: {
         exporter::console_exporter_options o;
         o.format = c.console == sdk_config::console_format::json ? exporter::console_format::json
                                                                  : exporter::console_format::tree;
-        opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
-            exporter::make_console_span_exporter(o), c.batch));
+        add(exporter::make_console_span_exporter(o));
         break;
       }
       case sdk_config::exporter_kind::otlp:
-        opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
-            keeping_stats(
-                exporter::make_otlp_span_exporter(otlp_options_for(c, telemetry_signal::traces)),
-                sources),
-            c.batch));
+        add(keeping_stats(
+            exporter::make_otlp_span_exporter(otlp_options_for(c, telemetry_signal::traces)),
+            sources));
         break;
       case sdk_config::exporter_kind::jsonl:
-        opts.processors.push_back(std::make_unique<trace::batch_span_processor>(
-            exporter::make_jsonl_span_exporter(c.jsonl), c.batch));
+        add(exporter::make_jsonl_span_exporter(c.jsonl));
         break;
       case sdk_config::exporter_kind::prometheus:
         break;  // not a span exporter (the config readers refuse it for traces)
@@ -122,10 +121,10 @@ std::shared_ptr<metrics::meter_provider> make_meter_provider(
     switch (kind) {
       case sdk_config::exporter_kind::otlp:
         opts.readers.push_back(std::make_shared<metrics::periodic_metric_reader>(
-            keeping_stats(exporter::make_otlp_metric_exporter(
-                              otlp_options_for(c, telemetry_signal::metrics),
-                              temporality_for(c.metrics_temporality)),
-                          sources),
+            keeping_stats(
+                exporter::make_otlp_metric_exporter(otlp_options_for(c, telemetry_signal::metrics),
+                                                    temporality_for(c.metrics_temporality)),
+                sources),
             periodic));
         break;
       case sdk_config::exporter_kind::jsonl:

@@ -5,6 +5,8 @@
 #include <limits>
 #include <memory>
 
+#include "export/console/text.hpp"
+
 namespace agtel::otlp::json {
 namespace {
 
@@ -22,27 +24,13 @@ std::unique_ptr<simdjson::dom::parser>& thread_parser() {
 
 // Offset of the first byte that is not part of well-formed UTF-8 (for the error message).
 size_t first_invalid_utf8(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t i = 0;
   while (i < s.size()) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return i;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-    if (p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < n; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    i += n;
+    const auto seq = exporter::console::next_utf8_sequence(s.substr(i));
+    if (!seq.valid) return i;
+    i += seq.length;
   }
-  return s.size();
+  return i;
 }
 
 bool integral_double(double d, double lo, double hi) noexcept {

@@ -3,42 +3,10 @@
 #include <charconv>
 #include <cmath>
 
+#include "export/console/text.hpp"
+
 namespace agtel::otlp {
 namespace {
-
-// Length of the well-formed UTF-8 sequence at s[i] (2..4), or 0 when the bytes there do
-// not start one. Follows the Unicode standard's table of well-formed byte sequences
-// (Table 3-7): no overlongs, no surrogates (ED A0..BF), nothing above U+10FFFF.
-// `*valid_prefix` receives the length of the maximal ill-formed prefix to replace by one
-// U+FFFD (at least 1).
-size_t utf8_sequence(const unsigned char* s, size_t left, size_t* valid_prefix) noexcept {
-  const unsigned char c = s[0];
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    *valid_prefix = 1;
-    return 0;
-  }
-  size_t i = 1;
-  for (; i < n && i < left; ++i) {
-    const unsigned char b = s[i];
-    const bool ok = i == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xBF);
-    if (!ok) break;
-  }
-  if (i == n) return n;
-  *valid_prefix = i;  // the lead byte and the continuation bytes that were still possible
-  return 0;
-}
 
 // Bytes that need no escaping: printable ASCII other than '"' and '\\'.
 constexpr bool plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
@@ -73,14 +41,12 @@ void json_writer::append_escaped(std::string& out, std::string_view s) {
     }
     const unsigned char c = p[i];
     if (c >= 0x80) {
-      size_t bad = 0;
-      if (size_t len = utf8_sequence(p + i, n - i, &bad)) {
-        out.append(s.data() + i, len);
-        i += len;
-      } else {
+      const auto seq = exporter::console::next_utf8_sequence(s.substr(i));
+      if (seq.valid)
+        out.append(s.data() + i, seq.length);
+      else
         out += "\xEF\xBF\xBD";  // U+FFFD
-        i += bad;
-      }
+      i += seq.length;
       continue;
     }
     switch (c) {

@@ -175,8 +175,6 @@ class protobuf_writer {
   // Well-formed UTF-8 per the Unicode standard (no overlongs, surrogates or values past
   // U+10FFFF).
   static bool is_valid_utf8(std::string_view s) noexcept;
-  // `s` with every maximal ill-formed subsequence replaced by U+FFFD, appended to `out`.
-  static void append_sanitized_utf8(std::string& out, std::string_view s);
 
  private:
   void ensure(size_t n) {

@@ -2,24 +2,7 @@
 # `agtel example`. (A script, because ctest's PASS_REGULAR_EXPRESSION ignores exit codes.)
 #   cmake -DAGTEL=<path to agtel> -DVERSION=<x.y.z> -P check_cli.cmake
 
-# Runs agtel with ARGN; fails unless the exit code is `expected_rc` ("nonzero": any but 0).
-function(run_agtel expected_rc)
-  execute_process(COMMAND ${AGTEL} ${ARGN} OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  RESULT_VARIABLE rc TIMEOUT 60)
-  if((expected_rc STREQUAL "nonzero" AND rc EQUAL 0) OR
-     (NOT expected_rc STREQUAL "nonzero" AND NOT rc EQUAL expected_rc))
-    message(FATAL_ERROR "agtel ${ARGN}: exit code ${rc}, expected ${expected_rc}\n"
-                        "stdout:\n${out}\nstderr:\n${err}")
-  endif()
-  set(out "${out}" PARENT_SCOPE)
-  set(err "${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect_match what text regex)
-  if(NOT text MATCHES "${regex}")
-    message(FATAL_ERROR "${what}: expected a match for\n${regex}\ngot:\n${text}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/run_agtel.cmake)
 
 run_agtel(0 --version)
 expect_match("--version" "${out}" "^agtel ${VERSION}\n$")

@@ -92,18 +92,22 @@ TEST(MetricsConcurrency, HistogramCountsAndSumsExactWithCumulativeAndDeltaReader
   std::atomic<bool> done{false};
   uint64_t del_count = 0, del_e_count = 0;
   double del_sum = 0;
+  // Adds one delta collection's points to the totals.
+  const auto add_delta = [&](const resource_metrics& rm) {
+    if (const metric_data* md = find_metric(rm, "h"))
+      for (const auto& pt : std::get<histogram_data>(md->data).points) {
+        del_count += pt.count;
+        del_sum += *pt.sum;
+      }
+    if (const metric_data* md = find_metric(rm, "e"))
+      for (const auto& pt : std::get<exponential_histogram_data>(md->data).points)
+        del_e_count += pt.count;
+  };
   std::thread collector([&] {
     resource_metrics rm;
     while (!done.load()) {
       del->collect(rm);
-      if (const metric_data* md = find_metric(rm, "h"))
-        for (const auto& pt : std::get<histogram_data>(md->data).points) {
-          del_count += pt.count;
-          del_sum += *pt.sum;
-        }
-      if (const metric_data* md = find_metric(rm, "e"))
-        for (const auto& pt : std::get<exponential_histogram_data>(md->data).points)
-          del_e_count += pt.count;
+      add_delta(rm);
       resource_metrics other;
       cum->collect(other);  // a second reader collecting at the same time
     }
@@ -123,14 +127,7 @@ TEST(MetricsConcurrency, HistogramCountsAndSumsExactWithCumulativeAndDeltaReader
   collector.join();
   resource_metrics rm;
   del->collect(rm);
-  if (const metric_data* md = find_metric(rm, "h"))
-    for (const auto& pt : std::get<histogram_data>(md->data).points) {
-      del_count += pt.count;
-      del_sum += *pt.sum;
-    }
-  if (const metric_data* md = find_metric(rm, "e"))
-    for (const auto& pt : std::get<exponential_histogram_data>(md->data).points)
-      del_e_count += pt.count;
+  add_delta(rm);
   const uint64_t n = uint64_t{threads} * per_thread;
   double expected_sum = 0;
   for (int i = 0; i < per_thread; ++i) expected_sum += i % 200;

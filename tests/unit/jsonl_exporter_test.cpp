@@ -301,9 +301,14 @@ TEST(JsonlExporter, JqAcceptsEveryLineOfEverySignal) {
   rec->scope = &src.scope;
   const logs::log_record_ptr records[] = {rec};
   ASSERT_EQ(logs_exporter.export_logs(records, deadline()), export_result::success);
-  spans.shutdown(deadline());
-  metrics_exporter.shutdown(deadline());
-  logs_exporter.shutdown(deadline());
+  EXPECT_EQ(spans.shutdown(deadline()), sdk_result::ok);
+  EXPECT_EQ(metrics_exporter.shutdown(deadline()), sdk_result::ok);
+  EXPECT_EQ(logs_exporter.shutdown(deadline()), sdk_result::ok);
+  // Every signal's exporter shuts down once and refuses batches after it.
+  EXPECT_EQ(metrics_exporter.shutdown(deadline()), sdk_result::already_shutdown);
+  EXPECT_EQ(logs_exporter.shutdown(deadline()), sdk_result::already_shutdown);
+  EXPECT_EQ(metrics_exporter.export_metrics(rm, deadline()), export_result::failure);
+  EXPECT_EQ(logs_exporter.export_logs(records, deadline()), export_result::failure);
 
   auto names = files_in(dir.path);
   ASSERT_EQ(names.size(), 3u);

@@ -169,6 +169,26 @@ TEST(logs_logger, disabled_without_provider_processors_or_after_shutdown) {
   EXPECT_EQ(s.records().size(), 0u);
 }
 
+// severity is a byte: a bridge may pass any value. Even the highest must not pass a
+// provider without processors or after shutdown.
+TEST(logs_logger, out_of_range_severity_never_passes_a_disabled_logger) {
+  logger_provider empty;
+  EXPECT_FALSE(empty.get_logger("x").enabled(severity(255)));
+
+  setup s;
+  auto log = s.provider->get_logger("byte");
+  EXPECT_TRUE(log.enabled(severity(255)));  // out of the spec's range, but above fatal4
+  log.emit(severity(255), "kept");
+  EXPECT_EQ(s.records().size(), 1u);
+  s.provider->set_minimum_severity(severity(255));
+  EXPECT_TRUE(log.enabled(severity(255)));
+  EXPECT_FALSE(log.enabled(severity::fatal));
+  ASSERT_EQ(s.provider->shutdown(1s), sdk_result::ok);
+  EXPECT_FALSE(log.enabled(severity(255)));
+  s.provider->set_minimum_severity(severity::unspecified);
+  EXPECT_FALSE(log.enabled(severity(255))) << "a minimum set after shutdown re-enables nothing";
+}
+
 TEST(logs_logger, same_scope_gives_the_same_logger) {
   setup s;
   s.provider->get_logger("a", "1").emit(severity::info, "1");

@@ -6,6 +6,7 @@
 
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/meter_provider.hpp"
+#include "metrics_fixture.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -13,9 +14,7 @@ namespace {
 using exporter::find_metric;
 using exporter::find_number_point;
 
-int64_t ival(const number_point* p) {
-  return p ? std::get<int64_t>(p->value) : -999;
-}
+using test::int_value;
 
 TEST(MetricsCardinality, DefaultLimitIs2000AndOverflowSeriesCollectsTheRest) {
   auto reader = std::make_shared<pull_metric_reader>();
@@ -33,8 +32,8 @@ TEST(MetricsCardinality, DefaultLimitIs2000AndOverflowSeriesCollectsTheRest) {
   const metric_data* md = find_metric(rm, "agent.calls");
   ASSERT_NE(md, nullptr);
   EXPECT_EQ(std::get<sum_data>(md->data).points.size(), 2001u);
-  EXPECT_EQ(ival(find_number_point(*md, {{"session.id", 5}})), 11);
-  EXPECT_EQ(ival(find_number_point(*md, {{"otel.metric.overflow", true}})), 500 + 3 + 2);
+  EXPECT_EQ(int_value(find_number_point(*md, {{"session.id", 5}})), 11);
+  EXPECT_EQ(int_value(find_number_point(*md, {{"otel.metric.overflow", true}})), 500 + 3 + 2);
   EXPECT_EQ(p.stats().overflow_measurements, 502u);
 
   // The SDK's own metric reports it, per stream.
@@ -42,7 +41,7 @@ TEST(MetricsCardinality, DefaultLimitIs2000AndOverflowSeriesCollectsTheRest) {
   ASSERT_NE(self, nullptr);
   EXPECT_TRUE(std::get<sum_data>(self->data).monotonic);
   EXPECT_EQ(self->unit, "{measurement}");
-  EXPECT_EQ(ival(find_number_point(*self, {{"otel.metric.name", "agent.calls"}})), 502);
+  EXPECT_EQ(int_value(find_number_point(*self, {{"otel.metric.name", "agent.calls"}})), 502);
   bool self_scope = false;
   for (auto& sm : rm.scopes)
     if (sm.scope->name == "agtel.sdk") self_scope = true;
@@ -62,9 +61,9 @@ TEST(MetricsCardinality, DroppedMeasurementsAreExported) {
   ASSERT_TRUE(reader->collect(rm));
   const metric_data* d = find_metric(rm, "agtel.sdk.metrics.dropped_measurements");
   ASSERT_NE(d, nullptr);
-  EXPECT_EQ(
-      ival(find_number_point(*d, {{"otel.metric.name", "llm.cost"}, {"reason", "invalid_value"}})),
-      2);
+  EXPECT_EQ(int_value(find_number_point(
+                *d, {{"otel.metric.name", "llm.cost"}, {"reason", "invalid_value"}})),
+            2);
 }
 
 TEST(MetricsCardinality, ProviderLimitApplies) {

@@ -9,6 +9,7 @@
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/meter_provider.hpp"
 #include "agtel/trace/tracer_provider.hpp"
+#include "metrics_fixture.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -27,26 +28,15 @@ trace::span_context make_span(uint8_t id, bool sampled) {
                              trace::trace_flags{static_cast<uint8_t>(sampled ? 1 : 0)}, false);
 }
 
-struct fixture {
+struct fixture : test::metrics_fixture {
   explicit fixture(exemplar_filter filter = exemplar_filter::trace_based,
-                   temporality_selector t = cumulative_temporality, std::vector<view> views = {}) {
-    reader = std::make_shared<pull_metric_reader>(t);
-    meter_provider_options o;
-    o.readers.push_back(reader);
-    o.exemplars = filter;
-    o.views = std::move(views);
-    o.self_metrics = false;
-    provider = std::make_unique<meter_provider>(std::move(o));
-    m = provider->get_meter("test");
-  }
-  resource_metrics collect() {
-    resource_metrics rm;
-    EXPECT_TRUE(reader->collect(rm));
-    return rm;
-  }
-  std::shared_ptr<pull_metric_reader> reader;
-  std::unique_ptr<meter_provider> provider;
-  meter m;
+                   temporality_selector t = cumulative_temporality, std::vector<view> views = {})
+      : metrics_fixture(t, [&] {
+          meter_provider_options o;
+          o.views = std::move(views);
+          o.exemplars = filter;
+          return o;
+        }()) {}
 };
 
 TEST(MetricsExemplar, HistogramBucketKeepsLatestSampledMeasurement) {

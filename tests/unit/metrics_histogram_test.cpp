@@ -8,6 +8,7 @@
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/buckets.hpp"
 #include "agtel/metrics/meter_provider.hpp"
+#include "metrics_fixture.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -16,24 +17,13 @@ using exporter::find_histogram_point;
 using exporter::find_metric;
 using exporter::find_number_point;
 
-struct fixture {
-  explicit fixture(temporality_selector t = cumulative_temporality, std::vector<view> views = {}) {
-    reader = std::make_shared<pull_metric_reader>(t);
-    meter_provider_options o;
-    o.readers.push_back(reader);
-    o.views = std::move(views);
-    o.self_metrics = false;
-    provider = std::make_unique<meter_provider>(std::move(o));
-    m = provider->get_meter("test");
-  }
-  resource_metrics collect() {
-    resource_metrics rm;
-    EXPECT_TRUE(reader->collect(rm));
-    return rm;
-  }
-  std::shared_ptr<pull_metric_reader> reader;
-  std::unique_ptr<meter_provider> provider;
-  meter m;
+struct fixture : test::metrics_fixture {
+  explicit fixture(temporality_selector t = cumulative_temporality, std::vector<view> views = {})
+      : metrics_fixture(t, [&] {
+          meter_provider_options o;
+          o.views = std::move(views);
+          return o;
+        }()) {}
 };
 
 TEST(MetricsHistogram, DefaultBucketsEdgesAreInclusiveUpperBounds) {

@@ -13,6 +13,7 @@
 #include "agtel/diagnostics.hpp"
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/meter_provider.hpp"
+#include "metrics_fixture.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -20,22 +21,8 @@ namespace {
 using exporter::find_metric;
 using exporter::find_number_point;
 
-struct fixture {
-  explicit fixture(temporality_selector t = cumulative_temporality, meter_provider_options o = {}) {
-    reader = std::make_shared<pull_metric_reader>(t);
-    o.readers.push_back(reader);
-    provider = std::make_unique<meter_provider>(std::move(o));
-    m = provider->get_meter("test");
-  }
-  resource_metrics collect() {
-    resource_metrics rm;
-    EXPECT_TRUE(reader->collect(rm));
-    return rm;
-  }
-  std::shared_ptr<pull_metric_reader> reader;
-  std::unique_ptr<meter_provider> provider;
-  meter m;
-};
+using fixture = test::metrics_fixture;
+using test::int_value;
 
 // Captures diagnostics for the test's lifetime.
 struct diag_capture {
@@ -60,10 +47,6 @@ struct diag_capture {
   std::vector<std::string> messages;
 };
 
-int64_t ival(const number_point* p) {
-  return p ? std::get<int64_t>(p->value) : -999;
-}
-
 TEST(MetricsObservable, CounterCumulativeAndDelta) {
   int64_t total = 0;
   auto cb = [&](observer<int64_t>& o) { o.observe(total, {{"queue", "a"}}); };
@@ -77,10 +60,10 @@ TEST(MetricsObservable, CounterCumulativeAndDelta) {
   total = 25;
   auto c2 = cum.collect();
   auto d2 = del.collect();
-  EXPECT_EQ(ival(find_number_point(*find_metric(c1, "processed"), {{"queue", "a"}})), 10);
-  EXPECT_EQ(ival(find_number_point(*find_metric(c2, "processed"), {{"queue", "a"}})), 25);
-  EXPECT_EQ(ival(find_number_point(*find_metric(d1, "processed"), {{"queue", "a"}})), 10);
-  EXPECT_EQ(ival(find_number_point(*find_metric(d2, "processed"), {{"queue", "a"}})), 15);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(c1, "processed"), {{"queue", "a"}})), 10);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(c2, "processed"), {{"queue", "a"}})), 25);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(d1, "processed"), {{"queue", "a"}})), 10);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(d2, "processed"), {{"queue", "a"}})), 15);
   const auto& s = std::get<sum_data>(find_metric(d2, "processed")->data);
   EXPECT_TRUE(s.monotonic);
   EXPECT_EQ(s.temporality, aggregation_temporality::delta);
@@ -110,12 +93,12 @@ TEST(MetricsObservable, GaugeAndUpDownReportOnlyWhatWasObserved) {
   EXPECT_EQ(std::get<double>(find_number_point(*g2, {{"agent", "a"}})->value), 0.5);
   const metric_data* q = find_metric(rm2, "task.queue.size");
   EXPECT_FALSE(std::get<sum_data>(q->data).monotonic);
-  EXPECT_EQ(ival(find_number_point(*q, {{"priority", "high"}})), 7);
+  EXPECT_EQ(int_value(find_number_point(*q, {{"priority", "high"}})), 7);
 }
 
 TEST(MetricsObservable, ThrowingCallbackDoesNotBreakTheOthers) {
   diag_capture diags;
-  fixture f;
+  fixture f(cumulative_temporality, {}, /*self_metrics=*/true);  // counts the dropped
   f.m.create_observable_gauge<int64_t>("before", [](observer<int64_t>& o) { o.observe(1); });
   auto bad = f.m.create_observable_gauge<int64_t>("bad", [](observer<int64_t>& o) {
     o.observe(99, {{"partial", true}});  // discarded with the throw
@@ -125,20 +108,20 @@ TEST(MetricsObservable, ThrowingCallbackDoesNotBreakTheOthers) {
   f.m.create_observable_gauge<int64_t>("weird", [](observer<int64_t>&) { throw 42; });
   f.m.create_observable_gauge<int64_t>("after", [](observer<int64_t>& o) { o.observe(2); });
   auto rm = f.collect();
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "before"), {})), 1);
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "after"), {})), 2);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "before"), {})), 1);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "after"), {})), 2);
   const metric_data* b = find_metric(rm, "bad");
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(find_number_point(*b, {{"partial", true}}), nullptr);
-  EXPECT_EQ(ival(find_number_point(*b, {{"second", true}})), 5);
+  EXPECT_EQ(int_value(find_number_point(*b, {{"second", true}})), 5);
   EXPECT_EQ(find_metric(rm, "weird"), nullptr);
   EXPECT_EQ(f.provider->stats().callback_errors, 2u);
   EXPECT_TRUE(diags.contains("database is down"));
   EXPECT_TRUE(diags.contains("non-standard exception"));
   const metric_data* dropped = find_metric(rm, "agtel.sdk.metrics.dropped_measurements");
   ASSERT_NE(dropped, nullptr);
-  EXPECT_EQ(ival(find_number_point(*dropped,
-                                   {{"otel.metric.name", "bad"}, {"reason", "callback_error"}})),
+  EXPECT_EQ(int_value(find_number_point(
+                *dropped, {{"otel.metric.name", "bad"}, {"reason", "callback_error"}})),
             1);
 }
 
@@ -153,8 +136,8 @@ TEST(MetricsObservable, SlowCallbackIsReportedAndCollectionCompletes) {
   });
   f.m.create_observable_gauge<int64_t>("fast", [](observer<int64_t>& obs) { obs.observe(2); });
   auto rm = f.collect();
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "slow"), {})), 1);
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "fast"), {})), 2);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "slow"), {})), 1);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "fast"), {})), 2);
   EXPECT_EQ(f.provider->stats().slow_callbacks, 1u);
   EXPECT_TRUE(diags.contains("callback of slow took"));
 }
@@ -197,8 +180,8 @@ TEST(MetricsObservable, AttributeFilterAddsUpObservations) {
     obs.observe(7, {{"dir", "out"}, {"iface", "eth0"}});
   });
   auto rm = f.collect();
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "bytes"), {{"dir", "in"}})), 150);
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "bytes"), {{"dir", "out"}})), 7);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "bytes"), {{"dir", "in"}})), 150);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "bytes"), {{"dir", "out"}})), 7);
 }
 
 TEST(MetricsObservable, NonFiniteObservationsAreDropped) {

@@ -9,6 +9,7 @@
 
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/meter_provider.hpp"
+#include "metrics_fixture.hpp"
 #include "support/test_support.hpp"
 
 namespace agtel::metrics {
@@ -20,9 +21,7 @@ using exporter::find_number_point;
 using exporter::in_memory_metric_exporter;
 using exporter::in_memory_metric_store;
 
-int64_t ival(const number_point* p) {
-  return p ? std::get<int64_t>(p->value) : -999;
-}
+using test::int_value;
 
 // Blocks every export until released.
 class hanging_exporter final : public metric_exporter {
@@ -77,7 +76,7 @@ TEST(MetricsReader, PullReaderCollectsOnDemandAndReusesTheBuffer) {
   c.add(1, {{"a", "x"}});
   ASSERT_TRUE(reader->collect(rm));  // refilled in place
   EXPECT_EQ(rm.scopes.size(), 1u);
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "c"), {{"a", "x"}})), 2);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "c"), {{"a", "x"}})), 2);
   p.reset();  // the provider is gone
   EXPECT_FALSE(reader->collect(rm));
   EXPECT_TRUE(rm.scopes.empty());
@@ -96,18 +95,18 @@ TEST(MetricsReader, EachReaderHasItsOwnTemporality) {
   c.add(5);
   h.record(0.5);
   ASSERT_TRUE(del->collect(b));  // the delta reader takes first
-  EXPECT_EQ(ival(find_number_point(*find_metric(b, "c"), {})), 5);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(b, "c"), {})), 5);
   c.add(3);
   h.record(2);
   ASSERT_TRUE(cum->collect(a));
-  EXPECT_EQ(ival(find_number_point(*find_metric(a, "c"), {})), 8);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(a, "c"), {})), 8);
   EXPECT_EQ(exporter::find_histogram_point(*find_metric(a, "h"), {})->count, 2u);
   c.add(1);
   ASSERT_TRUE(del->collect(b));
-  EXPECT_EQ(ival(find_number_point(*find_metric(b, "c"), {})), 4);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(b, "c"), {})), 4);
   EXPECT_EQ(exporter::find_histogram_point(*find_metric(b, "h"), {})->count, 1u);
   ASSERT_TRUE(cum->collect(a));
-  EXPECT_EQ(ival(find_number_point(*find_metric(a, "c"), {})), 9);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(a, "c"), {})), 9);
 }
 
 TEST(MetricsReader, ReaderRegisteredWithOneProviderOnly) {
@@ -142,7 +141,7 @@ TEST(MetricsReader, PeriodicReaderExportsOnItsInterval) {
   ASSERT_GE(store->size(), 2u);
   auto last = store->last();
   ASSERT_TRUE(last.has_value());
-  EXPECT_EQ(ival(find_number_point(*find_metric(*last, "c"), {})), 7);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(*last, "c"), {})), 7);
   EXPECT_GE(reader->export_stats().exports_ok, 2u);
   EXPECT_EQ(p.shutdown(1s), sdk_result::ok);
   EXPECT_TRUE(reader->is_shutdown());
@@ -164,11 +163,11 @@ TEST(MetricsReader, ForceFlushAndShutdownExportNowWithTheExportersTemporality) {
   c.add(2);
   EXPECT_EQ(p.force_flush(5s), sdk_result::ok);
   ASSERT_EQ(store->size(), 1u);
-  EXPECT_EQ(ival(find_number_point(*find_metric(*store->last(), "c"), {})), 2);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(*store->last(), "c"), {})), 2);
   c.add(3);
   EXPECT_EQ(p.shutdown(5s), sdk_result::ok);  // a last collection
   ASSERT_EQ(store->size(), 2u);
-  EXPECT_EQ(ival(find_number_point(*find_metric(*store->last(), "c"), {})), 3);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(*store->last(), "c"), {})), 3);
   EXPECT_EQ(reader->force_flush(1s), sdk_result::already_shutdown);
   EXPECT_EQ(reader->shutdown(1s), sdk_result::already_shutdown);
 }

@@ -6,6 +6,7 @@
 
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/meter_provider.hpp"
+#include "metrics_fixture.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -13,30 +14,9 @@ namespace {
 using exporter::find_metric;
 using exporter::find_number_point;
 
-struct fixture {
-  explicit fixture(temporality_selector t = cumulative_temporality, meter_provider_options o = {}) {
-    reader = std::make_shared<pull_metric_reader>(t);
-    o.readers.push_back(reader);
-    o.self_metrics = false;
-    provider = std::make_unique<meter_provider>(std::move(o));
-    m = provider->get_meter("test", "1.0");
-  }
-  resource_metrics collect() {
-    resource_metrics rm;
-    EXPECT_TRUE(reader->collect(rm));
-    return rm;
-  }
-  std::shared_ptr<pull_metric_reader> reader;
-  std::unique_ptr<meter_provider> provider;
-  meter m;
-};
-
-int64_t int_value(const number_point* p) {
-  return p ? std::get<int64_t>(p->value) : -999;
-}
-double dbl_value(const number_point* p) {
-  return p ? std::get<double>(p->value) : -999;
-}
+using fixture = test::metrics_fixture;
+using test::double_value;
+using test::int_value;
 
 TEST(MetricsSum, CounterCumulativeExact) {
   fixture f;
@@ -111,7 +91,8 @@ TEST(MetricsSum, UpDownCounterAndDoubles) {
   ASSERT_NE(a, nullptr);
   EXPECT_FALSE(std::get<sum_data>(a->data).monotonic);
   EXPECT_EQ(int_value(find_number_point(*a, {})), -2);
-  EXPECT_DOUBLE_EQ(dbl_value(find_number_point(*find_metric(rm, "cost"), {{"model", "m"}})), 0.75);
+  EXPECT_DOUBLE_EQ(double_value(find_number_point(*find_metric(rm, "cost"), {{"model", "m"}})),
+                   0.75);
 }
 
 TEST(MetricsSum, InvalidValuesAreDroppedAndCounted) {
@@ -131,8 +112,8 @@ TEST(MetricsSum, InvalidValuesAreDroppedAndCounted) {
   b.add(-4);
   auto rm = f.collect();
   EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "c"), {})), 3);
-  EXPECT_DOUBLE_EQ(dbl_value(find_number_point(*find_metric(rm, "d"), {})), 1.5);
-  EXPECT_DOUBLE_EQ(dbl_value(find_number_point(*find_metric(rm, "u"), {})), -2.5);
+  EXPECT_DOUBLE_EQ(double_value(find_number_point(*find_metric(rm, "d"), {})), 1.5);
+  EXPECT_DOUBLE_EQ(double_value(find_number_point(*find_metric(rm, "u"), {})), -2.5);
   EXPECT_EQ(f.provider->stats().invalid_measurements, 6u);
 }
 
@@ -154,7 +135,7 @@ TEST(MetricsSum, BoundCounterSharesTheSeries) {
   const metric_data* md = find_metric(rm, "c");
   EXPECT_EQ(std::get<sum_data>(md->data).points.size(), 1u);
   EXPECT_EQ(int_value(find_number_point(*md, {{"a", "1"}, {"b", "2"}})), 111);
-  EXPECT_DOUBLE_EQ(dbl_value(find_number_point(*find_metric(rm, "cd"), {{"x", true}})), 0.75);
+  EXPECT_DOUBLE_EQ(double_value(find_number_point(*find_metric(rm, "cd"), {{"x", true}})), 0.75);
   EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "ud"), {})), -3);
 }
 

@@ -5,6 +5,7 @@
 #include "agtel/export/in_memory_metric_exporter.hpp"
 #include "agtel/metrics/buckets.hpp"
 #include "agtel/metrics/meter_provider.hpp"
+#include "metrics_fixture.hpp"
 
 namespace agtel::metrics {
 namespace {
@@ -13,27 +14,16 @@ using exporter::find_histogram_point;
 using exporter::find_metric;
 using exporter::find_number_point;
 
-struct fixture {
-  explicit fixture(std::vector<view> views) {
-    reader = std::make_shared<pull_metric_reader>();
-    meter_provider_options o;
-    o.readers.push_back(reader);
-    o.views = std::move(views);
-    o.self_metrics = false;
-    provider = std::make_unique<meter_provider>(std::move(o));
-  }
-  resource_metrics collect() {
-    resource_metrics rm;
-    EXPECT_TRUE(reader->collect(rm));
-    return rm;
-  }
-  std::shared_ptr<pull_metric_reader> reader;
-  std::unique_ptr<meter_provider> provider;
+struct fixture : test::metrics_fixture {
+  explicit fixture(std::vector<view> views)
+      : metrics_fixture(cumulative_temporality, [&] {
+          meter_provider_options o;
+          o.views = std::move(views);
+          return o;
+        }()) {}
 };
 
-int64_t ival(const number_point* p) {
-  return p ? std::get<int64_t>(p->value) : -999;
-}
+using test::int_value;
 
 TEST(WildcardMatch, Patterns) {
   EXPECT_TRUE(wildcard_match("*", ""));
@@ -73,9 +63,9 @@ TEST(MetricsView, RenameDescriptionAndAttributeFilter) {
   ASSERT_NE(md, nullptr);
   EXPECT_EQ(md->description, "money");
   EXPECT_EQ(std::get<sum_data>(md->data).points.size(), 3u);
-  EXPECT_EQ(ival(find_number_point(*md, {{"model", "a"}})), 3);
-  EXPECT_EQ(ival(find_number_point(*md, {{"model", "b"}})), 4);
-  EXPECT_EQ(ival(find_number_point(*md, {})), 8);
+  EXPECT_EQ(int_value(find_number_point(*md, {{"model", "a"}})), 3);
+  EXPECT_EQ(int_value(find_number_point(*md, {{"model", "b"}})), 4);
+  EXPECT_EQ(int_value(find_number_point(*md, {})), 8);
 }
 
 TEST(MetricsView, EmptyKeyListKeepsNoAttributes) {
@@ -84,7 +74,7 @@ TEST(MetricsView, EmptyKeyListKeepsNoAttributes) {
   c.add(1, {{"a", 1}});
   c.add(2, {{"b", 2}});
   auto rm = f.collect();
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "c"), {})), 3);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "c"), {})), 3);
 }
 
 TEST(MetricsView, FilterWithManyAttributes) {
@@ -98,7 +88,7 @@ TEST(MetricsView, FilterWithManyAttributes) {
   c.add(5, attrs);
   c.add(6, {{"k19", 1}, {"k3", 1}});
   auto rm = f.collect();
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "c"), {{"k3", 1}, {"k19", 1}})), 11);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "c"), {{"k3", 1}, {"k19", 1}})), 11);
 }
 
 TEST(MetricsView, RebucketByWildcardAndKind) {
@@ -132,7 +122,7 @@ TEST(MetricsView, DropByMeterName) {
   auto rm = f.collect();
   ASSERT_EQ(rm.scopes.size(), 1u);
   EXPECT_EQ(rm.scopes[0].scope->name, "quiet");
-  EXPECT_EQ(ival(find_number_point(*find_metric(rm, "c"), {})), 2);
+  EXPECT_EQ(int_value(find_number_point(*find_metric(rm, "c"), {})), 2);
 }
 
 TEST(MetricsView, SelectByUnitAndMeterVersion) {
@@ -203,7 +193,7 @@ TEST(MetricsView, CardinalityLimitPerView) {
   auto rm = f.collect();
   const metric_data* md = find_metric(rm, "c");
   EXPECT_EQ(std::get<sum_data>(md->data).points.size(), 4u);  // 3 + overflow
-  EXPECT_EQ(ival(find_number_point(*md, {{"otel.metric.overflow", true}})), 7);
+  EXPECT_EQ(int_value(find_number_point(*md, {{"otel.metric.overflow", true}})), 7);
 }
 
 }  // namespace

@@ -444,8 +444,12 @@ TEST(ProtobufWriter, NestedLengthsAreMinimalWhateverWasReserved) {
 TEST(ProtobufWriter, IllFormedUtf8BecomesReplacementCharacters) {
   auto clean = [](std::string_view s) {
     std::string out;
-    protobuf_writer::append_sanitized_utf8(out, s);
-    return out;
+    protobuf_writer w(out);
+    w.string_field(pb_common::AnyValue::kStringValueFieldNumber, s);
+    w.finish();
+    pb_common::AnyValue v;
+    EXPECT_TRUE(v.ParseFromString(out)) << s;  // protobuf rejects ill-formed UTF-8
+    return v.string_value();
   };
   const std::string r = "\xEF\xBF\xBD";
   EXPECT_EQ(clean("plain"), "plain");

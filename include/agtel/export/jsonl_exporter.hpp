@@ -75,7 +75,6 @@ class jsonl_span_exporter final : public span_exporter {
  private:
   std::unique_ptr<detail::jsonl_file> file_;
   std::string line_;  // reused across batches
-  bool closed_ = false;
 };
 
 class jsonl_metric_exporter final : public metrics::metric_exporter {
@@ -96,7 +95,6 @@ class jsonl_metric_exporter final : public metrics::metric_exporter {
   std::unique_ptr<detail::jsonl_file> file_;
   metrics::temporality_selector temporality_;
   std::string line_;
-  bool closed_ = false;
 };
 
 class jsonl_log_exporter final : public logs::log_record_exporter {
@@ -113,7 +111,6 @@ class jsonl_log_exporter final : public logs::log_record_exporter {
  private:
   std::unique_ptr<detail::jsonl_file> file_;
   std::string line_;
-  bool closed_ = false;
 };
 
 inline std::unique_ptr<jsonl_span_exporter> make_jsonl_span_exporter(jsonl_exporter_options o = {}) {

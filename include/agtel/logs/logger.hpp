@@ -77,13 +77,14 @@ class logger {
 
  private:
   friend class detail::logger_core;
-  logger(const detail::logger_core* core, const std::atomic<uint8_t>* threshold) noexcept
+  logger(const detail::logger_core* core, const std::atomic<uint16_t>* threshold) noexcept
       : core_(core), threshold_(threshold) {}
   void emit_enabled(const log_record& record, std::span<const attribute_view> more) const noexcept;
 
   const detail::logger_core* core_ = nullptr;
-  // The provider's lowest emitted severity number (255: nothing is emitted).
-  const std::atomic<uint8_t>* threshold_ = nullptr;
+  // The provider's lowest emitted severity number; 256 (above every severity byte): nothing
+  // is emitted.
+  const std::atomic<uint16_t>* threshold_ = nullptr;
 };
 
 }  // namespace agtel::logs

@@ -24,14 +24,6 @@ sdk_result flush(detail::jsonl_file& file) noexcept {
   return file.sync() ? sdk_result::ok : sdk_result::failure;
 }
 
-sdk_result close_once(detail::jsonl_file& file, bool& closed) noexcept {
-  if (closed) return sdk_result::already_shutdown;
-  closed = true;
-  sdk_result r = flush(file);
-  file.close();
-  return r;
-}
-
 }  // namespace
 
 // ---- spans ------------------------------------------------------------------------------
@@ -46,7 +38,7 @@ export_result jsonl_span_exporter::export_spans(std::span<const trace::span_ptr>
   return write_line(*file_, line_, [&](std::string& out) { otlp::encode_traces_json(batch, out); });
 }
 sdk_result jsonl_span_exporter::force_flush(steady_time) noexcept { return flush(*file_); }
-sdk_result jsonl_span_exporter::shutdown(steady_time) noexcept { return close_once(*file_, closed_); }
+sdk_result jsonl_span_exporter::shutdown(steady_time) noexcept { return file_->shutdown(); }
 jsonl_exporter_stats jsonl_span_exporter::stats() const noexcept { return file_->stats(); }
 std::string jsonl_span_exporter::current_file() const { return file_->current_path(); }
 
@@ -68,7 +60,7 @@ metrics::aggregation_temporality jsonl_metric_exporter::preferred_temporality(
   return temporality_(kind);
 }
 sdk_result jsonl_metric_exporter::force_flush(steady_time) noexcept { return flush(*file_); }
-sdk_result jsonl_metric_exporter::shutdown(steady_time) noexcept { return close_once(*file_, closed_); }
+sdk_result jsonl_metric_exporter::shutdown(steady_time) noexcept { return file_->shutdown(); }
 jsonl_exporter_stats jsonl_metric_exporter::stats() const noexcept { return file_->stats(); }
 std::string jsonl_metric_exporter::current_file() const { return file_->current_path(); }
 
@@ -84,7 +76,7 @@ export_result jsonl_log_exporter::export_logs(std::span<const logs::log_record_p
   return write_line(*file_, line_, [&](std::string& out) { otlp::encode_logs_json(batch, out); });
 }
 sdk_result jsonl_log_exporter::force_flush(steady_time) noexcept { return flush(*file_); }
-sdk_result jsonl_log_exporter::shutdown(steady_time) noexcept { return close_once(*file_, closed_); }
+sdk_result jsonl_log_exporter::shutdown(steady_time) noexcept { return file_->shutdown(); }
 jsonl_exporter_stats jsonl_log_exporter::stats() const noexcept { return file_->stats(); }
 std::string jsonl_log_exporter::current_file() const { return file_->current_path(); }
 

@@ -193,9 +193,12 @@ bool jsonl_file::sync() noexcept {
   return false;
 }
 
-void jsonl_file::close() noexcept {
-  close_fd();
+sdk_result jsonl_file::shutdown() noexcept {
+  if (closed_) return sdk_result::already_shutdown;
   closed_ = true;
+  const bool synced = sync();
+  close_fd();
+  return synced ? sdk_result::ok : sdk_result::failure;
 }
 
 jsonl_exporter_stats jsonl_file::stats() const noexcept {

@@ -27,8 +27,9 @@ class jsonl_file {
   bool append(std::string_view line) noexcept;
   // fdatasync of the current file; false on error.
   bool sync() noexcept;
-  // Closes the file; later appends fail.
-  void close() noexcept;
+  // Syncs and closes the file; later appends fail. failure when the sync failed,
+  // already_shutdown when it was closed before.
+  sdk_result shutdown() noexcept;
 
   jsonl_exporter_stats stats() const noexcept;
   std::string current_path() const;

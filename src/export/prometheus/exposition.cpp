@@ -101,7 +101,7 @@ struct prometheus_serializer::state {
   std::vector<double> le_bounds;
   std::string le_text;
   std::vector<uint32_t> le_end;  // end offset of each value in le_text
-  std::string le_one;            // scratch for a single value
+  std::string le_one;            // scratch: one exemplar label value, to measure it
 
   // An exponential point converted to explicit buckets.
   std::vector<double> x_bounds;
@@ -128,7 +128,7 @@ struct prometheus_serializer::state {
                        uint64_t count, const std::optional<double>& sum,
                        const std::optional<double>& min,
                        const reuse_vector<metrics::exemplar>& exemplars,
-                       prometheus::unit_scale scale, bool cached_le, std::string& out);
+                       prometheus::unit_scale scale, std::string& out);
   void write_summary(const family& f, const metrics::summary_point& p,
                      prometheus::unit_scale scale, std::string& out);
 
@@ -138,6 +138,8 @@ struct prometheus_serializer::state {
   void build_labels(const attribute_list& attrs, std::span<const std::string_view> reserved,
                     bool scope_reserved);
   void append_braced_labels(std::string& out) const;
+  // `<base><suffix>{labels} `: a sample line up to its value.
+  void begin_sample(std::string_view base, std::string_view suffix, std::string& out) const;
   void append_exemplar(const metrics::exemplar& e, prometheus::unit_scale scale,
                        std::string& out);
   void format_le(const std::vector<double>& bounds);
@@ -248,6 +250,14 @@ void prometheus_serializer::state::build_labels(const attribute_list& attrs,
 
 void prometheus_serializer::state::append_braced_labels(std::string& out) const {
   append_label_set(out, labels);
+}
+
+void prometheus_serializer::state::begin_sample(std::string_view base, std::string_view suffix,
+                                                std::string& out) const {
+  out += base;
+  out += suffix;
+  append_label_set(out, labels);
+  out += ' ';
 }
 
 void prometheus_serializer::state::append_exemplar(const metrics::exemplar& e,
@@ -584,7 +594,7 @@ void prometheus_serializer::state::write_member(const family& f, const member& m
           bounds = &scaled_bounds;
         }
         write_histogram(f, p.attributes, p.start_time, *bounds, p.bucket_counts, p.count, p.sum,
-                        p.min, p.exemplars, scale, true, out);
+                        p.min, p.exemplars, scale, out);
       }
       break;
     case 3:
@@ -594,7 +604,7 @@ void prometheus_serializer::state::write_member(const family& f, const member& m
         if (!scale.identity())
           for (double& b : x_bounds) b = scale.apply(b);
         write_histogram(f, p.attributes, p.start_time, x_bounds, x_counts, p.count, p.sum, p.min,
-                        p.exemplars, scale, false, out);
+                        p.exemplars, scale, out);
       }
       break;
     default:
@@ -615,10 +625,7 @@ void prometheus_serializer::state::write_number_points(
   for (const metrics::number_point& p : points) {
     if ((p.flags & metrics::point_flag_no_recorded_value) != 0) continue;
     build_labels(p.attributes, point_reserved, opts.scope_labels);
-    out += base;
-    if (total) out += "_total";
-    append_braced_labels(out);
-    out += ' ';
+    begin_sample(base, total ? "_total" : "", out);
     append_number(out, p.value, om, scale);
     if (om && counter && !p.exemplars.empty()) {
       // The most recent exemplar.
@@ -629,10 +636,7 @@ void prometheus_serializer::state::write_number_points(
     }
     out += '\n';
     if (om && total && p.start_time != 0) {
-      out += base;
-      out += "_created";
-      append_braced_labels(out);
-      out += ' ';
+      begin_sample(base, "_created", out);
       prometheus::append_seconds(out, p.start_time);
       out += '\n';
     }
@@ -643,21 +647,11 @@ void prometheus_serializer::state::write_histogram(
     const family& f, const attribute_list& attrs, timestamp_ns start,
     const std::vector<double>& bounds, const std::vector<uint64_t>& counts, uint64_t count,
     const std::optional<double>& sum, const std::optional<double>& min,
-    const reuse_vector<metrics::exemplar>& exemplars, prometheus::unit_scale scale, bool cached_le,
+    const reuse_vector<metrics::exemplar>& exemplars, prometheus::unit_scale scale,
     std::string& out) {
   const std::string& base = f.names->family;
   build_labels(attrs, point_reserved, opts.scope_labels);
-  if (cached_le) {
-    format_le(bounds);
-  } else {
-    le_bounds.clear();  // the cache no longer matches le_text
-    le_text.clear();
-    le_end.clear();
-    for (double b : bounds) {
-      prometheus::append_double(le_text, b, om);
-      le_end.push_back(static_cast<uint32_t>(le_text.size()));
-    }
-  }
+  format_le(bounds);
   const bool with_exemplars = om && !exemplars.empty();
   uint64_t cumulative = 0;
   size_t le_begin = 0;
@@ -683,8 +677,9 @@ void prometheus_serializer::state::write_histogram(
       // one, else the highest from a lower bucket (the spec's rule for pull exporters).
       const metrics::exemplar* best = nullptr;
       for (const metrics::exemplar& e : exemplars) {
-        const double v = scale.apply(metrics::to_double(e.value));
-        if ((inf || v <= bounds[i]) && (best == nullptr || metrics::to_double(e.value) > metrics::to_double(best->value)))
+        const double v = metrics::to_double(e.value);
+        if ((inf || scale.apply(v) <= bounds[i]) &&
+            (best == nullptr || v > metrics::to_double(best->value)))
           best = &e;
       }
       if (best != nullptr) append_exemplar(*best, scale, out);
@@ -694,24 +689,15 @@ void prometheus_serializer::state::write_histogram(
   // _sum only when it is a counter, i.e. no negative value was recorded (the spec's rule).
   const bool negative = min ? *min < 0 : (sum && *sum < 0);
   if (sum && !negative) {
-    out += base;
-    out += "_sum";
-    append_braced_labels(out);
-    out += ' ';
+    begin_sample(base, "_sum", out);
     prometheus::append_double(out, scale.apply(*sum), om);
     out += '\n';
   }
-  out += base;
-  out += "_count";
-  append_braced_labels(out);
-  out += ' ';
+  begin_sample(base, "_count", out);
   prometheus::append_uint(out, cumulative);
   out += '\n';
   if (om && start != 0) {
-    out += base;
-    out += "_created";
-    append_braced_labels(out);
-    out += ' ';
+    begin_sample(base, "_created", out);
     prometheus::append_seconds(out, start);
     out += '\n';
   }
@@ -732,23 +718,14 @@ void prometheus_serializer::state::write_summary(const family& f, const metrics:
     prometheus::append_double(out, scale.apply(q.value), om);
     out += '\n';
   }
-  out += base;
-  out += "_sum";
-  append_braced_labels(out);
-  out += ' ';
+  begin_sample(base, "_sum", out);
   prometheus::append_double(out, scale.apply(p.sum), om);
   out += '\n';
-  out += base;
-  out += "_count";
-  append_braced_labels(out);
-  out += ' ';
+  begin_sample(base, "_count", out);
   prometheus::append_uint(out, p.count);
   out += '\n';
   if (om && p.start_time != 0) {
-    out += base;
-    out += "_created";
-    append_braced_labels(out);
-    out += ' ';
+    begin_sample(base, "_created", out);
     prometheus::append_seconds(out, p.start_time);
     out += '\n';
   }

@@ -3,8 +3,12 @@
 #include <array>
 #include <vector>
 
+#include "sdk/common/detail/ascii.hpp"
+
 namespace agtel::exporter::prometheus {
 namespace {
+
+using agtel::detail::trim;
 
 constexpr bool is_lower(unsigned char c) noexcept {
   return c >= 'a' && c <= 'z';
@@ -150,12 +154,6 @@ std::string drop_reserved_words(std::string_view name) {
     pos = end + 1;
   }
   return out;
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Snake-cases an unknown unit into a word with no `_` at either end.

@@ -3,25 +3,13 @@
 #include <charconv>
 #include <optional>
 
+#include "sdk/common/detail/ascii.hpp"
+
 namespace agtel::exporter::prometheus {
 namespace {
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+using agtel::detail::iequals;
+using agtel::detail::trim;
 
 // Splits off the next element of a comma-separated list.
 std::string_view next_item(std::string_view& list) noexcept {

@@ -7,17 +7,14 @@
 
 #include "agtel/diagnostics.hpp"
 #include "export/prometheus/http_server.hpp"
+#include "sdk/common/detail/ascii.hpp"
 
 namespace agtel::exporter {
 namespace {
 
-constexpr std::string_view diag_component = "prometheus";
+using agtel::detail::trim;
 
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+constexpr std::string_view diag_component = "prometheus";
 
 }  // namespace
 

@@ -1,38 +1,24 @@
 #include "sdk/common/detail/batch_engine.hpp"
 
-#include <pthread.h>
-
 #include <new>
 
 #include "agtel/diagnostics.hpp"
+#include "sdk/common/detail/fork_registry.hpp"
 
 namespace agtel::detail {
 
 using clock = std::chrono::steady_clock;
 
-// Every live engine, so fork() can keep their locks consistent.
+// What fork() does to every live engine (sdk/common/detail/fork_registry.hpp).
 struct fork_handlers {
-  std::mutex mutex;
-  std::vector<batch_engine*> engines;
-
-  static fork_handlers& get() {
-    static fork_handlers* r = [] {
-      auto* reg = new fork_handlers;  // leaked: fork handlers may run during exit
-      pthread_atfork(prepare, parent, child);
-      return reg;
-    }();
-    return *r;
+  static void prepare(const std::vector<batch_engine*>& engines) {
+    for (auto* e : engines) e->mutex_.lock();
   }
-  static void prepare() {
-    get().mutex.lock();
-    for (auto* e : get().engines) e->mutex_.lock();
+  static void parent(const std::vector<batch_engine*>& engines) {
+    for (auto* e : engines) e->mutex_.unlock();
   }
-  static void parent() {
-    for (auto* e : get().engines) e->mutex_.unlock();
-    get().mutex.unlock();
-  }
-  static void child() {
-    for (auto* e : get().engines) {
+  static void child(const std::vector<batch_engine*>& engines) {
+    for (auto* e : engines) {
       // A condition variable may have recorded the vanished export thread as a waiter:
       // start the child's copy afresh.
       new (&e->wake_cv_) std::condition_variable;
@@ -41,9 +27,12 @@ struct fork_handlers {
       e->needs_restart_.store(true, std::memory_order_relaxed);
       e->mutex_.unlock();
     }
-    get().mutex.unlock();
   }
 };
+
+namespace {
+using engines = fork_registry<batch_engine, fork_handlers>;
+}  // namespace
 
 batch_options corrected(batch_options o, std::string_view component) {
   auto fix = [&](const char* what, size_t& v, size_t fallback) {
@@ -71,21 +60,14 @@ batch_engine::batch_engine(batch_options options, std::string_view component, st
 batch_engine::~batch_engine() = default;
 
 void batch_engine::start() {
-  auto& reg = fork_handlers::get();
-  std::lock_guard lock(reg.mutex);
-  reg.engines.push_back(this);
   // The thread holds its own reference, so it can outlive a processor whose shutdown
   // timed out.
-  worker_ = std::thread([self = shared_from_this()] { self->run(); });
+  engines::add(this, [&] { worker_ = std::thread([self = shared_from_this()] { self->run(); }); });
 }
 
 void batch_engine::close() noexcept {
   if (!stopping_.load()) shutdown(std::chrono::seconds(5));
-  {
-    auto& reg = fork_handlers::get();
-    std::lock_guard lock(reg.mutex);
-    std::erase(reg.engines, this);
-  }
+  engines::remove(this);
   std::unique_lock lock(mutex_);
   bool exited = worker_exited_;
   lock.unlock();

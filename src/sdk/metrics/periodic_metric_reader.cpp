@@ -1,8 +1,8 @@
 // The periodic reader: a thread that collects and exports every interval.
 //
 // fork(): the child inherits the reader's memory but not its thread. Every live reader is
-// registered with a pthread_atfork handler, as the batch processors are
-// (sdk/common/batch_engine.cpp): `prepare` takes the reader's collection lock and state
+// registered for pthread_atfork handlers, as the batch processors are
+// (sdk/common/detail/fork_registry.hpp): `prepare` takes the reader's collection lock and state
 // lock, so no collection or flush is half-way at the fork; in the child the condition
 // variables are made afresh, pending flushes are forgotten (their waiters stayed in the
 // parent), and a fresh export thread is started.
@@ -12,7 +12,6 @@
 // collection, the child drops it, so the child's delta points hold only its own
 // measurements. (A cumulative reader in the child continues from the totals it inherited,
 // as cumulative data must; its points are the child's series from then on.)
-#include <pthread.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -24,6 +23,7 @@
 
 #include "agtel/diagnostics.hpp"
 #include "agtel/metrics/metric_reader.hpp"
+#include "sdk/common/detail/fork_registry.hpp"
 #include "sdk/metrics/detail/provider_impl.hpp"
 
 namespace agtel::metrics {
@@ -132,42 +132,31 @@ struct periodic_metric_reader::state : std::enable_shared_from_this<state> {
 
 namespace {
 
-// Every live periodic reader, for the fork handlers.
-struct fork_registry {
-  std::mutex mutex;
-  std::vector<periodic_metric_reader::state*> readers;
+using reader_state = periodic_metric_reader::state;
 
-  static fork_registry& get() {
-    static fork_registry* r = [] {
-      auto* reg = new fork_registry;  // leaked: fork handlers may run during exit
-      pthread_atfork(prepare, parent, child);
-      return reg;
-    }();
-    return *r;
-  }
-  static void prepare() {
-    get().mutex.lock();
-    for (auto* s : get().readers) {
+// What fork() does to every live periodic reader (sdk/common/detail/fork_registry.hpp).
+struct fork_hooks {
+  static void prepare(const std::vector<reader_state*>& readers) {
+    for (auto* s : readers) {
       if (s->has_delta() && !s->stash_pending.load(std::memory_order_acquire) &&
           !s->link->shut_down.load(std::memory_order_acquire)) {
         detail::collect(*s->link, s->fork_stash);
         s->stash_pending.store(true, std::memory_order_release);
       }
     }
-    for (auto* s : get().readers) {
+    for (auto* s : readers) {
       s->link->mutex.lock();  // the worker takes it alone (collect), never under s->mutex
       s->mutex.lock();
     }
   }
-  static void parent() {
-    for (auto* s : get().readers) {
+  static void parent(const std::vector<reader_state*>& readers) {
+    for (auto* s : readers) {
       s->mutex.unlock();
       s->link->mutex.unlock();
     }
-    get().mutex.unlock();
   }
-  static void child() {
-    for (auto* s : get().readers) {
+  static void child(const std::vector<reader_state*>& readers) {
+    for (auto* s : readers) {
       // The waiters recorded in the condition variables and the std::thread name threads
       // that do not exist here: start afresh, never join.
       new (&s->wake_cv) std::condition_variable;
@@ -187,9 +176,10 @@ struct fork_registry {
         s->exited = true;
       }
     }
-    get().mutex.unlock();
   }
 };
+
+using reader_registry = agtel::detail::fork_registry<reader_state, fork_hooks>;
 
 periodic_metric_reader_options corrected(periodic_metric_reader_options o) {
   if (o.interval.count() <= 0) {
@@ -228,18 +218,12 @@ periodic_metric_reader::periodic_metric_reader(std::unique_ptr<metric_exporter> 
     set_temporality(kind, exporter->preferred_temporality(kind));
   }
   state_ = std::make_shared<state>(std::move(exporter), corrected(options), shared_link());
-  auto& reg = fork_registry::get();
-  std::lock_guard lock(reg.mutex);
-  reg.readers.push_back(state_.get());
-  state_->worker = std::thread([s = state_] { s->run(); });
+  reader_registry::add(state_.get(),
+                       [&] { state_->worker = std::thread([s = state_] { s->run(); }); });
 }
 
 periodic_metric_reader::~periodic_metric_reader() {
-  {
-    auto& reg = fork_registry::get();
-    std::lock_guard lock(reg.mutex);
-    std::erase(reg.readers, state_.get());
-  }
+  reader_registry::remove(state_.get());
   if (state_->worker.get_id() == std::this_thread::get_id()) {
     // Destroyed on its own thread (it dropped the last reference to the provider): let the
     // loop end after this iteration.

@@ -10,12 +10,12 @@
 // Exit status 0 when everything matches; otherwise each difference is printed.
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 
+#include "normalized_json.hpp"
 #include "otlp/codec.hpp"
 #include "support/otlp_fixtures.hpp"
 
@@ -23,36 +23,10 @@ namespace {
 
 using nlohmann::json;
 using namespace agtel;
+using peer::attributes;
+using peer::number;
+using peer::value;
 
-json number(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0 && std::signbit(d)) return "-0";
-  return d;
-}
-
-json value(const attribute_value& v) {
-  return std::visit(
-      [](const auto& x) -> json {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, bool>) return {{"b", x}};
-        else if constexpr (std::is_same_v<T, int64_t>) return {{"i", std::to_string(x)}};
-        else if constexpr (std::is_same_v<T, double>) return {{"d", number(x)}};
-        else if constexpr (std::is_same_v<T, std::string>) return {{"s", x}};
-        else {
-          json a = json::array();
-          for (const auto& item : x) a.push_back(value(attribute_value(static_cast<typename T::value_type>(item))));
-          return {{"a", a}};
-        }
-      },
-      v);
-}
-
-json attributes(const attribute_list& list) {
-  json out = json::object();
-  for (const attribute& a : list) out[a.key] = value(a.value);
-  return out;
-}
 template <size_t N>
 std::string hex(const trace::basic_id<N>& id) {
   return id.is_valid() ? id.to_hex() : "";

@@ -14,13 +14,13 @@
 #include <nlohmann/json.hpp>
 
 #include <bit>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
 
+#include "normalized_json.hpp"
 #include "otlp/codec.hpp"
 #include "support/otlp_fixtures.hpp"
 
@@ -28,42 +28,15 @@ namespace {
 
 using nlohmann::json;
 using namespace agtel;
+using peer::attributes;
+using peer::number;
+using peer::value;
 
-json number(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0 && std::signbit(d)) return "-0";
-  return d;
-}
 json int64(int64_t v) { return std::to_string(v); }
 json uint64(uint64_t v) { return std::to_string(v); }
 template <size_t N>
 json hex(const trace::basic_id<N>& id) {
   return id.is_valid() ? id.to_hex() : "";
-}
-
-// {"s": ...} | {"b": ...} | {"i": "..."} | {"d": ...} | {"a": [...]}
-json value(const attribute_value& v) {
-  return std::visit(
-      [](const auto& x) -> json {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, bool>) return {{"b", x}};
-        else if constexpr (std::is_same_v<T, int64_t>) return {{"i", int64(x)}};
-        else if constexpr (std::is_same_v<T, double>) return {{"d", number(x)}};
-        else if constexpr (std::is_same_v<T, std::string>) return {{"s", x}};
-        else {
-          json a = json::array();
-          for (const auto& item : x) a.push_back(value(attribute_value(static_cast<typename T::value_type>(item))));
-          return {{"a", a}};
-        }
-      },
-      v);
-}
-
-json attributes(const attribute_list& list) {
-  json o = json::object();
-  for (const attribute& a : list) o[a.key] = value(a.value);
-  return o;
 }
 
 json resource_json(const resource* r) {

@@ -2,6 +2,7 @@
 // other loggers of the same provider.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -16,8 +17,9 @@
 
 namespace agtel::logs::detail {
 
-// Above every severity number: nothing passes.
-inline constexpr uint8_t disabled_threshold = 255;
+// Above every severity number, even an out-of-range byte such as severity(255): nothing
+// passes.
+inline constexpr uint16_t disabled_threshold = 256;
 
 struct provider_state {
   agtel::resource resource;
@@ -26,16 +28,15 @@ struct provider_state {
   std::atomic<uint8_t> minimum{0};  // as configured (a severity number)
   // What logger::enabled compares against: max(1, minimum), or disabled_threshold after
   // shutdown or without processors. One load answers every reason to skip a record.
-  std::atomic<uint8_t> threshold{disabled_threshold};
+  std::atomic<uint16_t> threshold{disabled_threshold};
   std::atomic<bool> shut_down{false};
   std::mutex update_mutex;  // a minimum set while shutdown runs must not re-enable loggers
 
   void update_threshold() noexcept {
     std::lock_guard lock(update_mutex);
-    const uint8_t m = minimum.load(std::memory_order_relaxed);
-    threshold.store(
-        shut_down.load() || processors.empty() ? disabled_threshold : (m < 1 ? uint8_t{1} : m),
-        std::memory_order_relaxed);
+    const uint16_t m = std::max<uint8_t>(minimum.load(std::memory_order_relaxed), 1);
+    threshold.store(shut_down.load() || processors.empty() ? disabled_threshold : m,
+                    std::memory_order_relaxed);
   }
 };
 
@@ -48,7 +49,7 @@ class logger_core {
   void emit(const log_record& r, std::span<const attribute_view> more) const noexcept;
 
   logs::logger handle() const noexcept;
-  const std::atomic<uint8_t>* threshold() const noexcept { return &provider_->threshold; }
+  const std::atomic<uint16_t>* threshold() const noexcept { return &provider_->threshold; }
 
  private:
   provider_state* provider_;
