@@ -38,6 +38,8 @@ packages=(
   protobuf-compiler-grpc
   libcurl4-openssl-dev # OTLP/HTTP exporter
   libsimdjson-dev      # OTLP/JSON decoding
+  libsqlite3-dev       # the store of agtel serve
+  sqlite3              # tests: the store must be readable by SQLite's own shell
   jq                   # tests: JSON-lines files must be readable by jq
   openssl              # tests: self-signed certificates for the TLS cases
 )

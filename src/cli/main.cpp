@@ -11,6 +11,8 @@
 #include "agtel/version.hpp"
 #include "demo_command.hpp"
 #include "example_command.hpp"
+#include "serve_command.hpp"
+#include "store_commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"agtel: OpenTelemetry-native telemetry for AI-agent systems", "agtel"};
@@ -84,12 +86,36 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--session", demo.child_session)->group("");
   demo_cmd->add_option("--clock", demo.child_clock)->group("");
 
+  agtel::cli::store_commands store_commands(app);
+
+  agtel::cli::serve_options serve;
+  CLI::App* serve_cmd = app.add_subcommand(
+      "serve",
+      "Receive OTLP/HTTP (traces, logs; metrics are decoded but not stored yet) and keep it "
+      "in a SQLite store, until SIGINT/SIGTERM");
+  serve_cmd->add_option("--http", serve.http, "Address to listen on, ADDR:PORT")
+      ->capture_default_str();
+  serve_cmd->add_option("--db", serve.db,
+                        "Store file (default: $XDG_DATA_HOME/agtel/agtel.db, else "
+                        "~/.local/share/agtel/agtel.db)");
+  serve_cmd->add_option("--auth-token-file", serve.auth_token_file,
+                        "Require 'Authorization: Bearer <token>' on every endpoint; the token "
+                        "is the file's content");
+  serve_cmd
+      ->add_option("--max-body-bytes", serve.max_body_bytes,
+                   "Largest request body, as sent and after gzip inflation (413 past it)")
+      ->check(whole_number)
+      ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  if (auto code = store_commands.run()) return *code;
   if (*demo_cmd) {
     if (!duration_text.empty()) agtel::cli::parse_duration(duration_text, demo.duration);
     agtel::cli::parse_speed(speed_text, demo.speed);
     return agtel::cli::run_demo(demo);
   }
+  if (*serve_cmd) return agtel::cli::run_serve(serve);
   if (*example_cmd) {
     example.format = format == "json" ? agtel::exporter::console_format::json
                                       : agtel::exporter::console_format::tree;

@@ -1,0 +1,26 @@
+// `agtel serve`: the OTLP/HTTP receiver (src/server) in front of the store's writer
+// (src/store), until SIGINT or SIGTERM.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace agtel::cli {
+
+struct serve_options {
+  std::string http = "127.0.0.1:4318";  // ADDR:PORT ([v6addr]:PORT); port 0 picks a free one
+  std::string db;                       // empty: default_db_path() (store_commands.hpp)
+  std::string auth_token_file;          // empty: no authentication
+  uint64_t max_body_bytes = 16u << 20;
+};
+
+// Splits "host:port" / "[v6]:port"; false on anything else (or a port above 65535).
+bool parse_listen_address(const std::string& text, std::string& host, uint16_t& port);
+
+// Prints one line saying where it listens and which store it writes, serves until SIGINT
+// or SIGTERM, then stops accepting, lets the requests in flight finish, drains the writer
+// and returns 0. Returns 2 (with a message on stderr) when the address is taken, the store
+// cannot be opened or the token file is unusable.
+int run_serve(const serve_options& options);
+
+}  // namespace agtel::cli

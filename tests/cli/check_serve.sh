@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# agtel serve end to end, as a user runs it: `agtel demo` (two processes) exports over
+# OTLP/HTTP to a running `agtel serve`; while it still runs, the read commands find
+# every session, tool call and log record in the store; SIGTERM stops it cleanly; the
+# file passes SQLite's own integrity check.
+#   check_serve.sh <path to agtel> <scratch directory>
+set -euo pipefail
+agtel=$1
+work=$2
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+db=$work/store/agtel.db
+
+fail() {
+  echo "check_serve: $*" >&2
+  for f in serve.out serve.err; do [[ -s $f ]] && { echo "--- $f" >&2; cat "$f" >&2; }; done
+  exit 1
+}
+# expect_exit <code> <command...>: runs it, stdout to out.txt, stderr to err.txt.
+expect_exit() {
+  local want=$1 got=0
+  shift
+  "$@" >out.txt 2>err.txt || got=$?
+  [[ $got == "$want" ]] || fail "$* exited $got, expected $want; stderr: $(cat err.txt)"
+}
+
+env -u OTEL_TRACES_EXPORTER -u OTEL_EXPORTER_OTLP_ENDPOINT \
+  "$agtel" serve --http 127.0.0.1:0 --db "$db" >serve.out 2>serve.err &
+server=$!
+trap 'kill -9 $server 2>/dev/null || true' EXIT
+port=
+for _ in $(seq 200); do
+  port=$(grep -oE '127\.0\.0\.1:[0-9]+' serve.out | head -1 | cut -d: -f2) || true
+  [[ -n $port ]] && break
+  kill -0 $server 2>/dev/null || fail "agtel serve exited at start"
+  sleep 0.05
+done
+[[ -n $port ]] || fail "agtel serve did not say where it listens"
+
+# The demo, both processes, sending traces and logs over OTLP/HTTP protobuf.
+sessions=4
+OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=none \
+  OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port \
+  "$agtel" demo --sessions $sessions --seed 11 --speed max >demo.out 2>demo.err ||
+  fail "demo failed: $(cat demo.err)"
+tool_calls=$(sed -nE 's/^  tool calls: +([0-9]+),.*/\1/p' demo.out)
+[[ -n $tool_calls ]] || fail "no tool call count in the demo's summary: $(cat demo.out)"
+
+# Read while the server runs (a WAL reader beside the writer).
+expect_exit 0 "$agtel" status --db "$db" --json
+spans=$(jq -r .spans out.txt)
+traces=$(jq -r .traces out.txt)
+[[ $traces == "$sessions" ]] || fail "status: $traces traces, expected one per session ($sessions)"
+((spans > tool_calls)) || fail "status: only $spans spans for $tool_calls tool calls"
+
+expect_exit 0 "$agtel" traces --db "$db" --json --limit 100
+[[ $(jq length out.txt) == "$sessions" ]] || fail "traces: $(cat out.txt)"
+trace_id=$(jq -r '.[0].traceId' out.txt)
+jq -e 'all(.[]; .spans > 1 and .inputTokens > 0)' out.txt >/dev/null ||
+  fail "every session trace has spans and tokens: $(cat out.txt)"
+
+# Every tool call of both processes is stored (and lifted into the typed column).
+stored_tools=$(sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM spans WHERE operation = 'execute_tool'")
+[[ $stored_tools == "$tool_calls" ]] || fail "$stored_tools execute_tool spans stored, the demo made $tool_calls"
+
+expect_exit 0 "$agtel" trace "$trace_id" --db "$db"
+grep -q "invoke_agent coordinator" out.txt || fail "trace tree: $(cat out.txt)"
+grep -q "execute_tool" out.txt || fail "trace tree without tool calls: $(cat out.txt)"
+expect_exit 0 "$agtel" trace "$trace_id" --db "$db" --json
+[[ $(jq '[.resourceSpans[].scopeSpans[].spans[]] | length' out.txt) -gt 1 ]] ||
+  fail "trace --json is not OTLP/JSON with spans"
+
+expect_exit 0 "$agtel" traces --db "$db" --status error --json
+expect_exit 0 "$agtel" logs --db "$db" --json
+[[ $(jq '[.resourceLogs[].scopeLogs[].logRecords[]] | length' out.txt) -gt 0 ]] ||
+  fail "logs --json: $(cat out.txt)"
+
+# Found, none, error.
+expect_exit 1 "$agtel" traces --db "$db" --service no-such-service
+expect_exit 1 "$agtel" trace 0123456789abcdef0123456789abcdef --db "$db"
+expect_exit 2 "$agtel" trace not-an-id --db "$db"
+expect_exit 2 "$agtel" status --db "$work/missing.db"
+grep -q "missing.db" err.txt || fail "a missing store is named: $(cat err.txt)"
+[[ ! -e $work/missing.db ]] || fail "a read command created a store"
+expect_exit 2 "$agtel" serve --http "127.0.0.1:$port" --db "$work/other.db"
+
+# SIGTERM: a clean stop, exit code 0, and a sound file.
+kill -TERM $server
+code=0
+wait $server || code=$?
+trap - EXIT
+[[ $code == 0 ]] || fail "agtel serve exited $code on SIGTERM"
+[[ $(sqlite3 "$db" "PRAGMA integrity_check") == ok ]] || fail "integrity_check"
+expect_exit 0 "$agtel" status --db "$db" --json
+[[ $(jq -r .spans out.txt) == "$spans" ]] || fail "spans changed after the stop"
+echo "check_serve: $sessions sessions, $spans spans, $tool_calls tool calls stored and found"
