@@ -87,7 +87,7 @@ agent_run::~agent_run() {
                         .iterations = iterations_ > 0 ? iterations_ : -1,
                         .tool_calls = tool_calls_,
                         .start_time = start_,
-                        .end_time = now_ns(),
+                        .end_time = detail::now(),
                         .failure = {error_type_, error_message_}});
 }
 

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "agent/instruments.hpp"
+#include "agtel/agent/settings.hpp"
 #include "agtel/agent/recorder.hpp"
 #include "agtel/common/attribute.hpp"
 #include "agtel/trace/span.hpp"
@@ -52,8 +53,13 @@ class metric_attrs {
 inline double seconds(timestamp_ns start, timestamp_ns end) noexcept {
   return end > start ? static_cast<double>(end - start) * 1e-9 : 0.0;
 }
+// The agent layer's time: the installed settings' clock, else the wall clock.
+inline timestamp_ns now() noexcept {
+  const auto clock = current_settings().clock;
+  return clock != nullptr ? clock() : now_ns();
+}
 inline timestamp_ns or_now(timestamp_ns t) noexcept {
-  return t != 0 ? t : now_ns();
+  return t != 0 ? t : now();
 }
 
 // Starts "<op> <name>" (or just `op` when `name` is empty) with the given start attributes.

@@ -28,7 +28,7 @@ invocation::invocation(std::string_view path, const invocation_options& options)
 invocation::~invocation() {
   if (!ins_->enabled) return;  // no provider installed: nothing to record
   end_activation();
-  const timestamp_ns end = now_ns();
+  const timestamp_ns end = detail::now();
   const failure_info f{error_type_, error_message_};
   span_.set_attribute(a::invocation_result, f.error_type.empty() ? semconv::value::result_ok
                                                                  : semconv::value::result_error);

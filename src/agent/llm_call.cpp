@@ -123,13 +123,13 @@ llm_call::~llm_call() {
                       .usage = usage_,
                       .agent_name = agent_name_,
                       .start_time = start_,
-                      .end_time = now_ns(),
+                      .end_time = detail::now(),
                       .failure = {error_type_, error_message_}});
 }
 
 void llm_call::on_chunk() noexcept {
   if (!ins_->enabled) return;  // no provider installed: nothing to record
-  const timestamp_ns at = now_ns();
+  const timestamp_ns at = detail::now();
   detail::record_chunk(*ins_, span_,
                        {.operation = operation_,
                         .provider = provider_,

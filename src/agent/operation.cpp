@@ -14,7 +14,7 @@
 namespace agtel::agent {
 
 operation::operation() noexcept
-    : ins_(&detail::current()), start_(now_ns()), uncaught_(std::uncaught_exceptions()) {}
+    : ins_(&detail::current()), start_(detail::now()), uncaught_(std::uncaught_exceptions()) {}
 
 operation::~operation() = default;
 

@@ -9,7 +9,7 @@ namespace agtel::agent {
 namespace a = semconv::attr;
 
 queued_task::queued_task(std::string_view type, const task_options& options) noexcept
-    : ins_(&detail::current()), queued_at_(now_ns()), pending_(ins_->enabled) {
+    : ins_(&detail::current()), queued_at_(detail::now()), pending_(ins_->enabled) {
   if (!pending_) return;  // no provider installed: nothing to record
   try {
     type_.assign(type);
@@ -59,7 +59,7 @@ task_run::task_run(queued_task& task) noexcept : live_(task.pending_) {
 task_run::~task_run() {
   end_activation();
   if (!live_) return;
-  const timestamp_ns end = now_ns();
+  const timestamp_ns end = detail::now();
   const failure_info f{error_type_, error_message_};
   detail::record_failure(*ins_, span_, "task", f);
   ins_->task_duration.record(

@@ -65,7 +65,7 @@ tool_call::~tool_call() {
                        .tool_type = type_,
                        .agent_name = agent_name_,
                        .start_time = start_,
-                       .end_time = now_ns(),
+                       .end_time = detail::now(),
                        .failure = {error_type_, error_message_}});
 }
 

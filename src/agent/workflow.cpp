@@ -52,7 +52,7 @@ workflow::~workflow() {
   detail::finish_workflow(*ins_, span_,
                           {.workflow_name = name_,
                            .start_time = start_,
-                           .end_time = now_ns(),
+                           .end_time = detail::now(),
                            .failure = {error_type_, error_message_}});
 }
 

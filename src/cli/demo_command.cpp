@@ -74,13 +74,20 @@ std::string destination_text(const sdk_config& c, bool defaulted) {
   if (defaulted)
     s += "  (no exporter variables were set; set OTEL_TRACES_EXPORTER etc. or "
          "OTEL_EXPORTER_OTLP_ENDPOINT to send elsewhere)\n";
-  s += "  coming later: the embedded store, `agtel traces` and `agtel serve` (not built yet)\n";
+  bool otlp = false;
+  for (auto k : c.traces_exporters) otlp |= k == sdk_config::exporter_kind::otlp;
+  if (otlp)
+    s += "  look further: agtel traces, then agtel trace <id> (when the endpoint is agtel "
+         "serve)\n";
+  else
+    s += "  to keep it in agtel's store: run `agtel serve` and set "
+         "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n";
   return s;
 }
 
 // Runs session `session`'s reviewer in a child process (this binary, hidden mode) with the
 // current context in its environment; its counts come back on a pipe.
-bool run_child(const demo_options& options, uint64_t session, timestamp_ns clock,
+bool run_child(const demo_options& options, uint64_t session, timestamp_ns& clock,
                demo_counts& counts, int& pid_out) {
   std::array<char, 4096> exe{};
   const ssize_t n = ::readlink("/proc/self/exe", exe.data(), exe.size() - 1);
@@ -135,7 +142,15 @@ bool run_child(const demo_options& options, uint64_t session, timestamp_ns clock
   for (size_t pos = 0; pos < text.size();) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    counts.parse_line(std::string_view(text).substr(pos, end - pos));
+    const std::string_view line = std::string_view(text).substr(pos, end - pos);
+    timestamp_ns child_clock = 0;
+    if (line.starts_with("clock ")) {
+      const auto [p, ec] = std::from_chars(line.data() + 6, line.data() + line.size(), child_clock);
+      if (ec == std::errc() && p == line.data() + line.size() && child_clock > clock)
+        clock = child_clock;  // the parent's simulated time goes on where the child's ended
+    } else {
+      counts.parse_line(line);
+    }
     pos = end + 1;
   }
   return true;
@@ -148,6 +163,7 @@ int run_child_agent(const demo_options& options) {
   sim.run_reviewer(options.child_session, &parent, options.child_clock);
   sdk::shutdown();  // flushes before the parent reads our counts
   std::fputs(sim.counts.serialize().c_str(), stdout);
+  std::printf("clock %llu\n", static_cast<unsigned long long>(sim.clock()));
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -195,7 +211,8 @@ int run_demo(const demo_options& options) {
     if (!env_set("AGTEL_JSONL_DIRECTORY")) ::setenv("AGTEL_JSONL_DIRECTORY", "agtel-demo-data", 1);
     std::printf(
         "agtel demo: no exporter configured, so writing JSON lines (traces, metrics, logs) "
-        "to %s/\n(agtel's embedded store, the intended default, does not exist yet)\n",
+        "to %s/\n(to keep them in agtel's store instead, run `agtel serve` and set "
+        "OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318)\n",
         std::getenv("AGTEL_JSONL_DIRECTORY"));
   }
   const sdk_config config = init_sdk(false);
@@ -211,7 +228,7 @@ int run_demo(const demo_options& options) {
 
   demo_summary_context summary{.seed = options.seed};
   demo_simulation sim(options.seed, options.speed);
-  const auto remote = [&](uint64_t session, timestamp_ns clock) {
+  const auto remote = [&](uint64_t session, timestamp_ns& clock) {
     demo_counts child;
     summary.child_ok = run_child(options, session, clock, child, summary.child_pid);
     sim.counts.merge(child);

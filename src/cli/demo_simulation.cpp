@@ -15,6 +15,28 @@ namespace agtel::cli {
 
 namespace {
 
+// The simulated clock of the session running on this thread, while one runs: what the
+// agent layer's scopes read (settings::clock).
+thread_local const timestamp_ns* session_clock = nullptr;
+
+timestamp_ns simulated_now() noexcept {
+  return session_clock != nullptr ? *session_clock : now_ns();
+}
+
+// Points the agent layer's clock at `clock` for the lifetime of a session.
+class use_clock {
+ public:
+  explicit use_clock(const timestamp_ns& clock) noexcept : saved_(session_clock) {
+    session_clock = &clock;
+  }
+  ~use_clock() { session_clock = saved_; }
+  use_clock(const use_clock&) = delete;
+  use_clock& operator=(const use_clock&) = delete;
+
+ private:
+  const timestamp_ns* saved_;
+};
+
 struct model_info {
   const char* name;
   const char* provider;
@@ -87,6 +109,7 @@ void demo_simulation::configure_prices() {
       .input_per_million = 2.50, .output_per_million = 10.00, .cached_input_per_million = 1.25};
   s.prices[mini.name] = {
       .input_per_million = 0.15, .output_per_million = 0.60, .cached_input_per_million = 0.075};
+  s.clock = &simulated_now;
   agent::configure(std::move(s));
 }
 
@@ -178,6 +201,7 @@ void demo_simulation::tool(agent_state& a, int kind) {
 
 void demo_simulation::run_session(uint64_t session, const remote_agent& remote) {
   clock_ = now_ns();
+  use_clock simulated(clock_);
   const std::string conversation = "session-" + std::to_string(session);
   agent::workflow w("agent-demo", {.conversation_id = conversation});
   ++counts.sessions;
@@ -249,6 +273,7 @@ void demo_simulation::reviewer(uint64_t session, const agtel::context* parent) {
 void demo_simulation::run_reviewer(uint64_t session, const agtel::context* parent,
                                    timestamp_ns clock) {
   clock_ = clock != 0 ? clock : now_ns();
+  use_clock simulated(clock_);
   reviewer(session, parent);
 }
 

@@ -7,9 +7,9 @@
 // from its own generator), so a session's reviewer does the same work whether it runs here
 // or in a child process. Tool and LLM calls are recorded with the recorder API and their
 // simulated start and end times, laid end to end on a per-session simulated clock; the
-// sessions and agent runs around them are the agent layer's scopes, which time themselves
-// with the real clock (the scopes take no explicit times), so with --speed other than 1 a
-// parent span is shorter than the simulated calls inside it.
+// sessions and agent runs around them are the agent layer's scopes, which read the same
+// simulated clock (agent::settings::clock, installed by configure_prices), so every parent
+// span covers the calls inside it whatever the --speed.
 #pragma once
 
 #include <cstdint>
@@ -27,8 +27,9 @@ class demo_simulation {
   demo_simulation(uint64_t seed, double speed) noexcept : seed_(seed), speed_(speed) {}
 
   // Runs the reviewer of `session` elsewhere; called inside the parent's (remote) reviewer
-  // run, with the simulated clock. Returns false when that failed.
-  using remote_agent = std::function<bool(uint64_t session, timestamp_ns clock)>;
+  // run, with the simulated clock, which it moves to the end of the remote run. Returns
+  // false when that failed.
+  using remote_agent = std::function<bool(uint64_t session, timestamp_ns& clock)>;
 
   // One session. When `remote` is set, session 1's reviewer runs through it.
   void run_session(uint64_t session, const remote_agent& remote = {});
@@ -37,8 +38,12 @@ class demo_simulation {
   // simulated time `clock` (0: now).
   void run_reviewer(uint64_t session, const agtel::context* parent, timestamp_ns clock);
 
-  // Installs the demo's price table (every model but the self-hosted one is priced).
+  // Installs the demo's price table (every model but the self-hosted one is priced) and
+  // its clock: the simulated clock of the session running on the calling thread.
   static void configure_prices();
+
+  // The simulated time now (where the last call ended).
+  timestamp_ns clock() const noexcept { return clock_; }
 
   demo_counts counts;
 

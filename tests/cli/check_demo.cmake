@@ -56,7 +56,7 @@ set(agtel_launcher ${CMAKE_COMMAND} -E env
 # A run with no exporter variables: JSON lines into AGTEL_JSONL_DIRECTORY, said so.
 run_agtel(0 demo --sessions 3 --seed 7 --speed max)
 expect_match("demo" "${out}" "no exporter configured, so writing JSON lines [^\n]* to ${data}/")
-expect_match("demo" "${out}" "embedded store[^\n]*does not exist yet")
+expect_match("demo" "${out}" "run `agtel serve` and set OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318")
 expect_match("demo" "${out}" "\n  sessions:    3\n")
 expect_match("demo" "${out}" "\n  agent runs:  16 \\(the reviewer of session 1 ran in child process [0-9]+\\)\n")
 expect_match("demo" "${out}" "\n  tool calls:  [1-9][0-9]*, [0-9]+ failed \\([0-9.]+%\\): ")

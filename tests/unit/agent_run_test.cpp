@@ -202,3 +202,51 @@ TEST(AgentRun, ContextWindowGauges) {
 
 }  // namespace
 }  // namespace agtel::agent
+
+namespace agtel::agent {
+namespace {
+
+// A clock the test moves by hand, read through settings::clock.
+timestamp_ns test_clock_now = 0;
+timestamp_ns test_clock() noexcept { return test_clock_now; }
+
+TEST(AgentClock, ScopesReadTheInstalledClockForStartEndAndDurations) {
+  test::agent_world w;
+  settings s;
+  s.clock = &test_clock;
+  configure(s);
+  constexpr timestamp_ns t0 = 1'795'449'901'000'000'000;  // 2026-11-23T16:05:01Z
+  test_clock_now = t0;
+  {
+    workflow session("simulated");
+    test_clock_now += 2'000'000'000;
+    {
+      tool_call t("search");
+      test_clock_now += 500'000'000;
+    }
+    test_clock_now += 1'000'000'000;
+  }
+  auto wf = w.span("invoke_workflow simulated");
+  auto tl = w.span("execute_tool search");
+  ASSERT_TRUE(wf && tl);
+  EXPECT_EQ(wf->start_time, t0);
+  EXPECT_EQ(wf->end_time, t0 + 3'500'000'000);
+  EXPECT_EQ(tl->start_time, t0 + 2'000'000'000);
+  EXPECT_EQ(tl->end_time, t0 + 2'500'000'000);
+  auto rm = w.collect();
+  const auto* wd = find_histogram_point(*find_metric(rm, "gen_ai.workflow.duration"),
+                                        {{"gen_ai.workflow.name", "simulated"}});
+  ASSERT_NE(wd, nullptr);
+  EXPECT_DOUBLE_EQ(*wd->sum, 3.5) << "the duration metric uses the same clock";
+
+  // Back to the wall clock: a scope's times are now, not the test clock's.
+  configure({});
+  const timestamp_ns before = now_ns();
+  { tool_call t("fetch"); }
+  auto fetch = w.span("execute_tool fetch");
+  ASSERT_TRUE(fetch);
+  EXPECT_GE(fetch->start_time, before);
+}
+
+}  // namespace
+}  // namespace agtel::agent

@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 
+#include "agtel/common/time.hpp"
+
 namespace agtel::agent {
 
 // USD per million tokens. Input tokens include cached ones (the GenAI conventions count
@@ -59,6 +61,12 @@ struct content_capture {
 struct settings {
   price_table prices{};
   content_capture content{};
+  // Where the scopes (workflow, agent_run, plan_step, tool_call, llm_call, task, invoke)
+  // read the time when they start and end: null for the wall clock (agtel::now_ns). A
+  // simulation or a replay installs its own, so that the scopes and the calls it records
+  // with explicit times (recorder.hpp) lie on one timeline. Called on the scopes' threads;
+  // it must be cheap and must not throw.
+  timestamp_ns (*clock)() noexcept = nullptr;
 };
 
 // Installs `s` for operations that start from now on. Never throws (out of memory keeps the
