@@ -1,10 +1,62 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds the agtel binary (Release)
-# and runs its example, an agent program that prints its trace tree to the console.
-# Arguments go to `agtel example`.
+# and shows the whole loop on this machine:
+#
+#   1. `agtel serve` starts on a free loopback port with a scratch store
+#      (build/release/example-store/agtel.db, emptied each run);
+#   2. `agtel demo` simulates agent sessions (one sub-agent in a child process) and
+#      exports their traces and logs to it over OTLP/HTTP, as any OpenTelemetry SDK would;
+#   3. `agtel status`, `agtel traces` and `agtel trace <id>` read the store;
+#   4. the server is stopped with SIGTERM.
+#
+# With arguments, runs `agtel <arguments>` instead (e.g. `example`, `demo --sessions 50`).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$repo/scripts/setup.sh"
 "$repo/scripts/build.sh" release agtel_cli >&2
-exec "${AGTEL_BUILD_ROOT:-$repo/build}/release/src/cli/agtel" example "$@"
+build=${AGTEL_BUILD_ROOT:-$repo/build}/release
+agtel=$build/src/cli/agtel
+if (($# > 0)); then
+  exec "$agtel" "$@"
+fi
+
+work=$build/example-store
+rm -rf "$work"
+mkdir -p "$work"
+db=$work/agtel.db
+"$agtel" serve --http 127.0.0.1:0 --db "$db" >"$work/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+port=
+for _ in $(seq 200); do
+  port=$(grep -oE '127\.0\.0\.1:[0-9]+' "$work/serve.log" | head -1 | cut -d: -f2) || true
+  [[ -n $port ]] && break
+  kill -0 $server 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+  sleep 0.05
+done
+[[ -n $port ]] || { echo "run-example: agtel serve did not start" >&2; exit 1; }
+head -1 "$work/serve.log"
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+step agtel demo --sessions 5 --seed 7
+OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=none \
+  OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port \
+  "$agtel" demo --sessions 5 --seed 7 --speed max
+
+step agtel status
+"$agtel" status --db "$db"
+
+step agtel traces --limit 5
+"$agtel" traces --db "$db" --limit 5
+
+trace=$("$agtel" traces --db "$db" --status error --limit 1 --json | sed -nE 's/.*"traceId":"([0-9a-f]{32})".*/\1/p')
+[[ -n $trace ]] || trace=$("$agtel" traces --db "$db" --limit 1 --json | sed -nE 's/.*"traceId":"([0-9a-f]{32})".*/\1/p')
+step agtel trace "$trace"
+"$agtel" trace "$trace" --db "$db"
+
+kill -TERM $server
+wait $server
+trap - EXIT
+printf '\nThe store is %s: try `%s traces --db %s --help`, or sqlite3 on it.\n' "$db" "$agtel" "$db"

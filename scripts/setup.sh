@@ -40,6 +40,7 @@ packages=(
   libsimdjson-dev      # OTLP/JSON decoding
   libsqlite3-dev       # the store of agtel serve
   sqlite3              # tests: the store must be readable by SQLite's own shell
+  curl                 # tests: a plain HTTP client against agtel serve
   jq                   # tests: JSON-lines files must be readable by jq
   openssl              # tests: self-signed certificates for the TLS cases
 )

@@ -107,6 +107,20 @@ int main(int argc, char** argv) {
       ->check(whole_number)
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30))
       ->capture_default_str();
+  std::string retain_traces = "7d", retain_logs = "7d";
+  const CLI::Validator retention(
+      [](std::string& value) -> std::string {
+        std::chrono::nanoseconds d;
+        if (agtel::cli::parse_retention(value, d)) return {};
+        return "expected 0 (forever) or a duration such as 7d, 12h or 90m, got '" + value + "'";
+      },
+      "DURATION");
+  serve_cmd->add_option("--retain-traces", retain_traces, "Delete spans older than this; 0: never")
+      ->check(retention)
+      ->capture_default_str();
+  serve_cmd->add_option("--retain-logs", retain_logs, "Delete log records older than this; 0: never")
+      ->check(retention)
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   if (auto code = store_commands.run()) return *code;
@@ -115,7 +129,11 @@ int main(int argc, char** argv) {
     agtel::cli::parse_speed(speed_text, demo.speed);
     return agtel::cli::run_demo(demo);
   }
-  if (*serve_cmd) return agtel::cli::run_serve(serve);
+  if (*serve_cmd) {
+    agtel::cli::parse_retention(retain_traces, serve.retain_traces);
+    agtel::cli::parse_retention(retain_logs, serve.retain_logs);
+    return agtel::cli::run_serve(serve);
+  }
   if (*example_cmd) {
     example.format = format == "json" ? agtel::exporter::console_format::json
                                       : agtel::exporter::console_format::tree;

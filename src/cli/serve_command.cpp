@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "server/otlp_http_receiver.hpp"
 #include "store/store.hpp"
 #include "store_commands.hpp"
+#include "time_text.hpp"
 
 namespace agtel::cli {
 
@@ -36,6 +38,25 @@ bool parse_listen_address(const std::string& text, std::string& host, uint16_t& 
   auto [end, ec] = std::from_chars(first, last, value);
   if (ec != std::errc() || end != last || first == last || value > 65535) return false;
   port = static_cast<uint16_t>(value);
+  return true;
+}
+
+bool parse_retention(const std::string& text, std::chrono::nanoseconds& out) {
+  if (text == "0") {
+    out = std::chrono::nanoseconds(0);
+    return true;
+  }
+  uint64_t ns = 0;
+  if (!text.empty() && text.back() == 'd') {
+    // Days as hours: the same number rules, and the overflow checked once more below.
+    if (!parse_duration_ns(text.substr(0, text.size() - 1) + "h", ns)) return false;
+    if (ns > UINT64_MAX / 24) return false;
+    ns *= 24;
+  } else if (!parse_duration_ns(text, ns)) {
+    return false;
+  }
+  if (ns > static_cast<uint64_t>(INT64_MAX)) return false;
+  out = std::chrono::nanoseconds(static_cast<int64_t>(ns));
   return true;
 }
 
@@ -91,6 +112,11 @@ int run_serve(const serve_options& options) {
   }
   store::writer_options wo;
   wo.path = options.db.empty() ? default_db_path() : options.db;
+  wo.traces_max_age = options.retain_traces;
+  wo.logs_max_age = options.retain_logs;
+  wo.on_retention_error = [](std::string_view e) {
+    std::cerr << "agtel serve: retention: " << e << " (tried again in a minute)\n";
+  };
 
   // SIGINT and SIGTERM are blocked before any thread starts, so every thread inherits the
   // mask and only sigwait below receives them: no work happens in a signal handler.
@@ -126,7 +152,8 @@ int run_serve(const serve_options& options) {
   const store::writer_stats stats = writer->stats();
   writer.reset();
   std::cerr << "agtel serve: stopped; " << stats.spans_stored << " spans and " << stats.logs_stored
-            << " log records stored since start"
+            << " log records stored since start, " << stats.spans_deleted << " spans and "
+            << stats.logs_deleted << " log records deleted by retention"
             << (drained ? "" : " (the store did not finish writing within 30 s)") << "\n";
   return drained ? 0 : 1;
 }

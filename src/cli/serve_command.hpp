@@ -2,6 +2,7 @@
 // (src/store), until SIGINT or SIGTERM.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -12,7 +13,15 @@ struct serve_options {
   std::string db;                       // empty: default_db_path() (store_commands.hpp)
   std::string auth_token_file;          // empty: no authentication
   uint64_t max_body_bytes = 16u << 20;
+  // Spans and log records older than this are deleted (at start, then every minute);
+  // 0 keeps them forever.
+  std::chrono::nanoseconds retain_traces = std::chrono::hours(24 * 7);
+  std::chrono::nanoseconds retain_logs = std::chrono::hours(24 * 7);
 };
+
+// --retain-traces / --retain-logs: "0" (forever), a duration parse_duration_ns accepts
+// ("90m", "12h") or whole days ("7d"); false on anything else or on overflow.
+bool parse_retention(const std::string& text, std::chrono::nanoseconds& out);
 
 // Splits "host:port" / "[v6]:port"; false on anything else (or a port above 65535).
 bool parse_listen_address(const std::string& text, std::string& host, uint16_t& port);

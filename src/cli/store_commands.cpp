@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clear_command.hpp"
 #include "export/console/format.hpp"
 #include "export/console/text.hpp"
 #include "otlp/codec.hpp"
@@ -150,6 +151,7 @@ struct store_commands::state {
   CLI::App* traces = nullptr;
   CLI::App* trace = nullptr;
   CLI::App* logs = nullptr;
+  std::unique_ptr<clear_command> clear;  // `agtel clear`: clear_command.hpp
 
   // traces
   store::trace_query tq;
@@ -242,6 +244,8 @@ store_commands::store_commands(CLI::App& app) : s_(std::make_unique<state>()) {
   s_->logs->add_option("--limit", s_->lq.limit, "At most this many records")
       ->check(CLI::Range(size_t{1}, size_t{1000000}))
       ->capture_default_str();
+
+  s_->clear = std::make_unique<clear_command>(app);
 }
 
 store_commands::~store_commands() = default;
@@ -251,6 +255,7 @@ std::optional<int> store_commands::run() {
   if (*s_->traces) return s_->run_traces();
   if (*s_->trace) return s_->run_trace();
   if (*s_->logs) return s_->run_logs();
+  if (auto code = s_->clear->run()) return code;
   return std::nullopt;
 }
 

@@ -33,6 +33,15 @@ class row_writer final : public key_interner {
 
   bool id_of(std::string_view key, int64_t& id) override;
 
+  // One delete transaction (row_deleter.cpp): at most `max_rows` spans (or log records)
+  // older than `before_ns` (every row when it is 0) with ids from `cursor` on. Only the
+  // id range of the span_blocks/log_blocks rows that reach before `before_ns` is looked
+  // at; the blocks rows the delete touched get their time range recomputed (dropped when
+  // emptied), so time pruning stays exact. Advances `cursor` past the last row deleted,
+  // adds to `deleted`, sets `finished` when no such row is left. Rolled back on failure.
+  bool delete_chunk(bool spans, int64_t before_ns, size_t max_rows, int64_t& cursor,
+                    uint64_t& deleted, bool& finished, std::string& error);
+
  private:
   // Rows of the table `resources` or `scopes`, deduplicated: `hash` of the row's content,
   // the cache maps it to ids and their content (checked on a hit: no silent collision).

@@ -73,6 +73,18 @@ struct writer_options {
   size_t max_queued_items = 200000;
   // The most items written in one transaction (the rest wait for the next one).
   size_t max_transaction_items = 50000;
+  // Retention, enforced by the writer thread once at open and every `retention_interval`
+  // after: spans that started, and log records whose time (else observed time) is, more
+  // than this long ago are deleted. 0 keeps them forever (the default here; `agtel serve`
+  // passes its --retain-* values, 7 days unless told).
+  std::chrono::nanoseconds traces_max_age{0};
+  std::chrono::nanoseconds logs_max_age{0};
+  std::chrono::milliseconds retention_interval{60000};
+  // The most rows one delete transaction removes: ingest waits at most that long.
+  size_t max_delete_rows = 10000;
+  // Called on the writer thread when a retention pass fails (it is rolled back and tried
+  // again at the next interval); may be empty.
+  std::function<void(std::string_view error)> on_retention_error;
 };
 
 enum class submit_result : uint8_t {
@@ -89,6 +101,24 @@ enum class submit_result : uint8_t {
 // ok = committed and durable; otherwise `error` says why (the batch is not stored).
 using commit_callback = std::function<void(bool ok, std::string_view error)>;
 
+// What to delete (`writer::submit_delete`, `agtel clear`). Resources, scopes and
+// attribute keys that no row uses any more stay: they are small and deduplicated.
+struct delete_request {
+  bool spans = true, logs = true;
+  // Spans that started before, and log records whose time (else observed time) is before
+  // this time; 0 deletes every row of the chosen signals.
+  timestamp_ns before_ns = 0;
+};
+
+struct delete_result {
+  uint64_t spans = 0, logs = 0;  // rows deleted (also when a later chunk failed)
+};
+
+// Called once, on the writer thread, after the last chunk: ok, or `error` says why the
+// delete stopped (the failing chunk is rolled back; the chunks before it stay deleted).
+using delete_callback =
+    std::function<void(bool ok, const delete_result& deleted, std::string_view error)>;
+
 struct writer_stats {
   uint64_t spans_stored = 0;
   uint64_t logs_stored = 0;
@@ -98,6 +128,9 @@ struct writer_stats {
   uint64_t transactions = 0;
   uint64_t last_commit_ns = 0;    // duration of the latest transaction, BEGIN to COMMIT
   uint64_t total_commit_ns = 0;   // summed over all transactions
+  uint64_t spans_deleted = 0;     // by retention and submit_delete
+  uint64_t logs_deleted = 0;
+  uint64_t deletes_failed = 0;    // delete transactions rolled back
 };
 
 class writer {
@@ -111,6 +144,10 @@ class writer {
   // Thread-safe; never blocks on I/O (a short lock to queue the batch).
   submit_result submit(otlp::trace_batch&& batch, commit_callback done);
   submit_result submit(otlp::log_batch&& batch, commit_callback done);
+  // Queues a delete (never queue_full). The writer thread runs it in transactions of at
+  // most max_delete_rows rows, one between each two ingest transactions, so ingest keeps
+  // going meanwhile. Pending deletes are answered with an error when the writer closes.
+  submit_result submit_delete(const delete_request& request, delete_callback done);
 
   // Stops taking batches (submit answers closed), writes what is queued, and returns
   // when every pending `done` was called or `timeout` passed (false then).
@@ -191,6 +228,8 @@ class reader {
   // batch when the trace is not stored.
   bool read_trace(const trace::trace_id& id, otlp::trace_batch& out, std::string& error);
   bool find_logs(const log_query& q, otlp::log_batch& out, std::string& error);
+  // How many rows `request` would delete now (`agtel clear` asks before it deletes).
+  bool count(const delete_request& request, delete_result& out, std::string& error);
 
   struct impl;
   explicit reader(std::unique_ptr<impl> p);

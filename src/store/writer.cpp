@@ -2,13 +2,21 @@
 // rows). Group commit: the thread takes every batch queued (up to max_transaction_items),
 // writes them in one transaction, and calls their `done` after COMMIT: one fsync covers
 // many requests, which is what makes synchronous=FULL affordable.
+//
+// Deletes (retention, submit_delete) run on the same thread, one chunk of at most
+// max_delete_rows rows between each two ingest transactions: a long delete slows ingest
+// down a little instead of stopping it.
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <variant>
 
+#include "agtel/common/time.hpp"
 #include "store/row_writer.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +36,22 @@ struct pending {
   size_t items = 0;
 };
 
+// A delete being run: per signal, whether it is wanted, its cutoff (0: every row) and
+// how far it got.
+struct delete_job {
+  bool spans = false, logs = false;
+  int64_t spans_before = 0, logs_before = 0;
+  int64_t spans_cursor = 0, logs_cursor = 0;
+  bool retention = false;  // ours: failures go to on_retention_error, no callback
+  delete_callback done;
+  delete_result result;
+};
+
+int64_t to_i64(uint64_t v) noexcept {
+  return static_cast<int64_t>(
+      std::min<uint64_t>(v, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
+}
+
 }  // namespace
 
 struct writer::impl {
@@ -38,13 +62,15 @@ struct writer::impl {
   std::condition_variable wake;  // the thread: work or stop
   std::condition_variable idle;  // drain(): the queue emptied
   std::deque<pending> queue;
+  std::deque<delete_job> deletes;  // submitted, not started
   size_t queued_items = 0;  // queued plus being written
   size_t in_flight = 0;     // batches taken by the thread, `done` not yet called
   bool closed = false;      // submit answers `closed`
   bool stopping = false;    // the thread exits once the queue is empty
 
   std::atomic<uint64_t> spans_stored{0}, logs_stored{0}, batches_failed{0}, refused_full{0},
-      transactions{0}, last_commit_ns{0}, total_commit_ns{0};
+      transactions{0}, last_commit_ns{0}, total_commit_ns{0}, spans_deleted{0}, logs_deleted{0},
+      deletes_failed{0};
 
   std::thread thread;
 
@@ -63,17 +89,81 @@ struct writer::impl {
     return submit_result::queued;
   }
 
+  submit_result enqueue(delete_job&& job) {
+    std::lock_guard lock(mu);
+    if (closed) return submit_result::closed;
+    deletes.push_back(std::move(job));
+    wake.notify_one();
+    return submit_result::queued;
+  }
+
+  // The retention pass due now, if a signal has a max age (cutoffs in wall-clock time).
+  std::optional<delete_job> retention_job() const {
+    delete_job j;
+    j.retention = true;
+    const int64_t now = to_i64(realtime_ns());
+    auto cutoff = [&](std::chrono::nanoseconds age, bool& on, int64_t& before) {
+      if (age.count() <= 0 || age.count() >= now) return;  // forever, or before 1970
+      on = true;
+      before = now - age.count();
+    };
+    cutoff(options.traces_max_age, j.spans, j.spans_before);
+    cutoff(options.logs_max_age, j.logs, j.logs_before);
+    if (!j.spans && !j.logs) return std::nullopt;
+    return j;
+  }
+
+  // One chunk of `job`; true when the job is over (done, or failed: `error` set).
+  bool delete_step(delete_job& job, bool& ok, std::string& error) {
+    const bool spans = job.spans;
+    if (!spans && !job.logs) return true;
+    uint64_t& count = spans ? job.result.spans : job.result.logs;
+    const uint64_t before = count;
+    bool finished = false;
+    ok = rows.delete_chunk(spans, spans ? job.spans_before : job.logs_before,
+                           options.max_delete_rows, spans ? job.spans_cursor : job.logs_cursor,
+                           count, finished, error);
+    (spans ? spans_deleted : logs_deleted).fetch_add(count - before, std::memory_order_relaxed);
+    if (!ok) {
+      deletes_failed.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+    if (finished) (spans ? job.spans : job.logs) = false;
+    return !job.spans && !job.logs;
+  }
+
+  void finish(delete_job& job, bool ok, std::string_view error) {
+    try {
+      if (job.retention) {
+        if (!ok && options.on_retention_error) options.on_retention_error(error);
+      } else if (job.done) {
+        job.done(ok, job.result, error);
+      }
+    } catch (...) {
+      // A callback that throws must not stop the writer.
+    }
+  }
+
   void run() {
     // A deque: growing it never moves a batch (std::vector would copy them, as moving a
     // std::deque may throw, and the spans point into the batch's own resource deque).
     std::deque<pending> work;
     std::string error;
+    std::optional<delete_job> job;  // the delete being run, one chunk per turn
+    const bool retention = options.traces_max_age.count() > 0 || options.logs_max_age.count() > 0;
+    auto next_retention = std::chrono::steady_clock::now();  // a first pass at open
     for (;;) {
       size_t items = 0;
       {
         std::unique_lock lock(mu);
-        wake.wait(lock, [&] { return !queue.empty() || stopping; });
-        if (queue.empty()) return;  // stopping, and nothing left
+        auto ready = [&] { return !queue.empty() || stopping || !deletes.empty() || job; };
+        if (retention) wake.wait_until(lock, next_retention, ready);
+        else wake.wait(lock, ready);
+        if (stopping && queue.empty()) break;  // nothing left to write
+        if (!job && !deletes.empty()) {
+          job = std::move(deletes.front());
+          deletes.pop_front();
+        }
         while (!queue.empty() &&
                (work.empty() || items + queue.front().items <= options.max_transaction_items)) {
           items += queue.front().items;
@@ -82,32 +172,56 @@ struct writer::impl {
         }
         in_flight = work.size();
       }
-      error.clear();
-      uint64_t t0 = now_ns();
-      bool ok = write(work, error);
-      uint64_t took = now_ns() - t0;
-      transactions.fetch_add(1, std::memory_order_relaxed);
-      last_commit_ns.store(took, std::memory_order_relaxed);
-      total_commit_ns.fetch_add(took, std::memory_order_relaxed);
-      if (!ok) batches_failed.fetch_add(work.size(), std::memory_order_relaxed);
-      {
-        std::lock_guard lock(mu);
-        queued_items -= items;
+      if (!job && retention && std::chrono::steady_clock::now() >= next_retention) {
+        job = retention_job();
+        next_retention = std::chrono::steady_clock::now() + options.retention_interval;
       }
-      for (pending& p : work) {
-        try {
-          if (p.done) p.done(ok, error);
-        } catch (...) {
-          // A receiver's callback that throws must not stop the writer.
+      if (!work.empty()) write_and_answer(work, items, error);
+      if (job) {
+        bool ok = true;
+        error.clear();
+        if (delete_step(*job, ok, error)) {
+          finish(*job, ok, error);
+          job.reset();
         }
       }
-      work.clear();  // releases the spans (back to their pool) outside the lock
-      {
-        std::lock_guard lock(mu);
-        in_flight = 0;
-      }
-      idle.notify_all();
     }
+    // Closing: deletes not finished are answered, not run (ingest is what must not be lost).
+    std::deque<delete_job> left;
+    {
+      std::lock_guard lock(mu);
+      left.swap(deletes);
+    }
+    if (job) left.push_front(std::move(*job));
+    for (delete_job& j : left) finish(j, false, "the store was closed before the delete finished");
+  }
+
+  void write_and_answer(std::deque<pending>& work, size_t items, std::string& error) {
+    error.clear();
+    uint64_t t0 = now_ns();
+    bool ok = write(work, error);
+    uint64_t took = now_ns() - t0;
+    transactions.fetch_add(1, std::memory_order_relaxed);
+    last_commit_ns.store(took, std::memory_order_relaxed);
+    total_commit_ns.fetch_add(took, std::memory_order_relaxed);
+    if (!ok) batches_failed.fetch_add(work.size(), std::memory_order_relaxed);
+    {
+      std::lock_guard lock(mu);
+      queued_items -= items;
+    }
+    for (pending& p : work) {
+      try {
+        if (p.done) p.done(ok, error);
+      } catch (...) {
+        // A receiver's callback that throws must not stop the writer.
+      }
+    }
+    work.clear();  // releases the spans (back to their pool) outside the lock
+    {
+      std::lock_guard lock(mu);
+      in_flight = 0;
+    }
+    idle.notify_all();
   }
 
   bool write(std::deque<pending>& work, std::string& error) {
@@ -140,6 +254,9 @@ std::unique_ptr<writer> writer::open(const writer_options& options, std::string&
     auto p = std::make_unique<impl>();
     p->options = options;
     if (p->options.max_transaction_items == 0) p->options.max_transaction_items = 1;
+    if (p->options.max_delete_rows == 0) p->options.max_delete_rows = 1;
+    if (p->options.retention_interval.count() <= 0)
+      p->options.retention_interval = std::chrono::milliseconds(1000);
     if (!p->rows.open(options.path, error)) return nullptr;
     impl* raw = p.get();
     auto w = std::make_unique<writer>(std::move(p));
@@ -191,6 +308,19 @@ submit_result writer::submit(otlp::log_batch&& batch, commit_callback done) {
   }
 }
 
+submit_result writer::submit_delete(const delete_request& request, delete_callback done) {
+  try {
+    delete_job j;
+    j.spans = request.spans;
+    j.logs = request.logs;
+    j.spans_before = j.logs_before = to_i64(request.before_ns);
+    j.done = std::move(done);
+    return impl_->enqueue(std::move(j));
+  } catch (...) {  // out of memory
+    return submit_result::queue_full;
+  }
+}
+
 bool writer::drain(std::chrono::milliseconds timeout) {
   try {
     std::unique_lock lock(impl_->mu);
@@ -214,6 +344,9 @@ writer_stats writer::stats() const noexcept {
   s.transactions = i.transactions.load(std::memory_order_relaxed);
   s.last_commit_ns = i.last_commit_ns.load(std::memory_order_relaxed);
   s.total_commit_ns = i.total_commit_ns.load(std::memory_order_relaxed);
+  s.spans_deleted = i.spans_deleted.load(std::memory_order_relaxed);
+  s.logs_deleted = i.logs_deleted.load(std::memory_order_relaxed);
+  s.deletes_failed = i.deletes_failed.load(std::memory_order_relaxed);
   {
     // std::mutex::lock does not fail in practice; the try keeps this noexcept honest.
     try {

@@ -44,6 +44,7 @@ OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=none \
   OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port \
   "$agtel" demo --sessions $sessions --seed 11 --speed max >demo.out 2>demo.err ||
   fail "demo failed: $(cat demo.err)"
+grep -q "look further: agtel traces" demo.out || fail "the demo does not point at agtel traces: $(cat demo.out)"
 tool_calls=$(sed -nE 's/^  tool calls: +([0-9]+),.*/\1/p' demo.out)
 [[ -n $tool_calls ]] || fail "no tool call count in the demo's summary: $(cat demo.out)"
 
@@ -94,4 +95,32 @@ trap - EXIT
 [[ $(sqlite3 "$db" "PRAGMA integrity_check") == ok ]] || fail "integrity_check"
 expect_exit 0 "$agtel" status --db "$db" --json
 [[ $(jq -r .spans out.txt) == "$spans" ]] || fail "spans changed after the stop"
-echo "check_serve: $sessions sessions, $spans spans, $tool_calls tool calls stored and found"
+logs=$(jq -r .logs out.txt)
+((logs > 0)) || fail "no log records stored"
+
+# agtel clear, the server stopped. Without --yes and without a terminal: refused, nothing gone.
+expect_exit 2 "$agtel" clear --db "$db" </dev/null
+grep -q -- "would delete $spans spans and $logs log records.*--yes" err.txt ||
+  fail "clear without --yes: $(cat err.txt)"
+expect_exit 0 "$agtel" status --db "$db" --json
+[[ $(jq -r .spans out.txt) == "$spans" && $(jq -r .logs out.txt) == "$logs" ]] ||
+  fail "clear without --yes deleted something: $(cat out.txt)"
+expect_exit 2 "$agtel" clear --db "$work/missing.db" --yes
+[[ ! -e $work/missing.db ]] || fail "clear created a store"
+# Nothing is older than 1970-01-02.
+expect_exit 0 "$agtel" clear --db "$db" --before 1970-01-02T00:00:00Z --yes </dev/null
+grep -q "nothing to delete" out.txt || fail "clear --before 1970: $(cat out.txt)"
+# Logs only.
+expect_exit 0 "$agtel" clear --db "$db" --logs --yes </dev/null
+grep -q "deleted $logs log records" out.txt || fail "clear --logs: $(cat out.txt)"
+expect_exit 0 "$agtel" status --db "$db" --json
+[[ $(jq -r .logs out.txt) == 0 ]] || fail "logs left after clear --logs: $(cat out.txt)"
+[[ $(jq -r .spans out.txt) == "$spans" ]] || fail "clear --logs deleted spans: $(cat out.txt)"
+# Everything.
+expect_exit 0 "$agtel" clear --db "$db" --yes </dev/null
+grep -q "deleted $spans spans and 0 log records" out.txt || fail "clear: $(cat out.txt)"
+expect_exit 0 "$agtel" status --db "$db" --json
+[[ $(jq -r .spans out.txt) == 0 ]] || fail "spans left after clear: $(cat out.txt)"
+expect_exit 1 "$agtel" traces --db "$db"
+[[ $(sqlite3 "$db" "PRAGMA integrity_check") == ok ]] || fail "integrity_check after clear"
+echo "check_serve: $sessions sessions, $spans spans, $tool_calls tool calls stored and found; clear ok"
