@@ -25,17 +25,9 @@ work=$build/example-store
 rm -rf "$work"
 mkdir -p "$work"
 db=$work/agtel.db
-"$agtel" serve --http 127.0.0.1:0 --db "$db" >"$work/serve.log" 2>&1 &
-server=$!
+source "$repo/scripts/lib/agtel_serve.sh"
+start_agtel_serve "$agtel" "$db" "$work/serve.log"
 trap 'kill $server 2>/dev/null || true' EXIT
-port=
-for _ in $(seq 200); do
-  port=$(grep -oE '127\.0\.0\.1:[0-9]+' "$work/serve.log" | head -1 | cut -d: -f2) || true
-  [[ -n $port ]] && break
-  kill -0 $server 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-  sleep 0.05
-done
-[[ -n $port ]] || { echo "run-example: agtel serve did not start" >&2; exit 1; }
 head -1 "$work/serve.log"
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }

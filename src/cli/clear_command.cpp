@@ -57,15 +57,7 @@ clear_command::clear_command(CLI::App& app) {
   cmd_->add_flag("--logs", logs_, "Delete log records");
   cmd_->add_option("--before", before_,
                    "Only what is older than this: 7d (ago) or an RFC 3339 time; default: all")
-      ->check(CLI::Validator(
-          [](std::string& value) -> std::string {
-            timestamp_ns t;
-            if (parse_time_point(value, realtime_ns(), t)) return {};
-            return "expected a duration before now (90s, 15m, 2h, 7d) or an RFC 3339 time "
-                   "(2026-11-23T16:05:00Z), got '" +
-                   value + "'";
-          },
-          "TIME"));
+      ->check(time_point_check());
   cmd_->add_flag("--yes", yes_, "Delete without asking");
 }
 

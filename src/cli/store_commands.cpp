@@ -13,6 +13,7 @@
 #include "export/console/format.hpp"
 #include "export/console/text.hpp"
 #include "otlp/codec.hpp"
+#include "sdk/common/detail/ascii.hpp"
 #include "store/store.hpp"
 #include "table.hpp"
 #include "time_text.hpp"
@@ -98,10 +99,8 @@ bool parse_severity(std::string_view text, logs::severity& out) {
       {"info", logs::severity::info},    {"warn", logs::severity::warn},
       {"warning", logs::severity::warn}, {"error", logs::severity::error},
       {"fatal", logs::severity::fatal}};
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   for (const auto& [name, s] : names)
-    if (lower == name) {
+    if (agtel::detail::iequals(text, name)) {
       out = s;
       return true;
     }
@@ -110,18 +109,6 @@ bool parse_severity(std::string_view text, logs::severity& out) {
   if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > 24) return false;
   out = static_cast<logs::severity>(n);
   return true;
-}
-
-CLI::Validator time_point_check() {
-  return CLI::Validator(
-      [](std::string& value) -> std::string {
-        timestamp_ns t;
-        if (parse_time_point(value, realtime_ns(), t)) return {};
-        return "expected a duration before now (90s, 15m, 2h, 7d) or an RFC 3339 time "
-               "(2026-11-23T16:05:00Z), got '" +
-               value + "'";
-      },
-      "TIME");
 }
 
 CLI::Validator duration_check() {
@@ -135,6 +122,18 @@ CLI::Validator duration_check() {
 }
 
 }  // namespace
+
+CLI::Validator time_point_check() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        timestamp_ns t;
+        if (parse_time_point(value, realtime_ns(), t)) return {};
+        return "expected a duration before now (90s, 15m, 2h, 7d) or an RFC 3339 time "
+               "(2026-11-23T16:05:00Z), got '" +
+               value + "'";
+      },
+      "TIME");
+}
 
 std::string default_db_path() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && xdg[0] == '/')

@@ -13,6 +13,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }
 
 namespace agtel::cli {
@@ -20,6 +21,10 @@ namespace agtel::cli {
 // Where the store lives unless --db says otherwise: $XDG_DATA_HOME/agtel/agtel.db, else
 // $HOME/.local/share/agtel/agtel.db, else ./agtel.db.
 std::string default_db_path();
+
+// The check of --since, --until and --before: a duration before now (15m, 7d) or an
+// RFC 3339 time (time_text.hpp).
+CLI::Validator time_point_check();
 
 class store_commands {
  public:

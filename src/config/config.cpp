@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/config_internal.hpp"
+#include "export/console/text.hpp"
 #include "sdk/common/detail/ascii.hpp"
 
 namespace agtel {
@@ -33,36 +34,6 @@ uint64_t otlp_timeout(const sdk_config::otlp_settings& s,
   return ms(exporter::otlp_exporter_options{}.timeout);
 }
 
-// Length of the UTF-8 sequence starting at s[i], or 0 if it is not valid UTF-8 (overlong
-// forms, surrogates and code points past U+10FFFF are invalid, as in RFC 3629).
-size_t utf8_sequence(std::string_view s, size_t i) noexcept {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (b(i + k) & 0x3F);
-  }
-  static constexpr uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_for_length[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
 }  // namespace
 
 std::string printable(std::string_view s, size_t max_bytes) {
@@ -71,7 +42,8 @@ std::string printable(std::string_view s, size_t max_bytes) {
   size_t i = 0;
   while (i < s.size() && i < max_bytes) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t n = utf8_sequence(s, i);
+    const auto seq = exporter::console::next_utf8_sequence(s.substr(i));
+    const size_t n = seq.valid ? seq.length : 0;
     if (n == 0 || c < 0x20 || c == 0x7f) {
       out += "\\x";
       out += hex[c >> 4];
@@ -99,14 +71,7 @@ std::string to_lower(std::string_view s) {
 
 std::string_view trim(std::string_view s) noexcept { return detail::trim(s); }
 
-bool valid_utf8(std::string_view s) noexcept {
-  for (size_t i = 0; i < s.size();) {
-    size_t n = utf8_sequence(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
+bool valid_utf8(std::string_view s) noexcept { return exporter::console::is_valid_utf8(s); }
 
 std::optional<uint64_t> parse_uint(std::string_view s) noexcept {
   if (s.empty()) return std::nullopt;

@@ -58,7 +58,7 @@ class walker {
           if (f && f->type() == FieldDescriptor::TYPE_MESSAGE) {
             if (!walk(f->message_type(), p, body_end, fpath, depth + 1)) return false;
           } else if (f && f->type() == FieldDescriptor::TYPE_STRING &&
-                     !protobuf_writer::is_valid_utf8(std::string_view(p, len))) {
+                     !exporter::console::is_valid_utf8(std::string_view(p, len))) {
             return fail(fpath, "invalid UTF-8 in a string field", at);
           }
           p = body_end;

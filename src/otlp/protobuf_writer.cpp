@@ -11,19 +11,6 @@ void protobuf_writer::grow(size_t n) {
   out_.resize(want);
 }
 
-bool protobuf_writer::is_valid_utf8(std::string_view s) noexcept {
-  while (!s.empty()) {
-    if (static_cast<unsigned char>(s[0]) < 0x80) {  // the common case, without a call
-      s.remove_prefix(1);
-      continue;
-    }
-    const auto seq = exporter::console::next_utf8_sequence(s);
-    if (!seq.valid) return false;
-    s.remove_prefix(seq.length);
-  }
-  return true;
-}
-
 void protobuf_writer::sanitized_string_field(uint32_t field, std::string_view s) {
   std::string clean;
   clean.reserve(s.size() + 8);

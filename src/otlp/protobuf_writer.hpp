@@ -25,6 +25,8 @@
 #include <string>
 #include <string_view>
 
+#include "export/console/text.hpp"
+
 namespace agtel::otlp {
 
 // The wire types of the protobuf encoding.
@@ -94,7 +96,7 @@ class protobuf_writer {
 
   // A `string` field, with ill-formed UTF-8 replaced (see the file comment).
   void string_field(uint32_t field, std::string_view s) {
-    if (is_ascii(s) || is_valid_utf8(s))
+    if (is_ascii(s) || exporter::console::is_valid_utf8(s))
       bytes_field(field, s.data(), s.size());
     else
       sanitized_string_field(field, s);
@@ -172,9 +174,6 @@ class protobuf_writer {
       if (static_cast<unsigned char>(*p) & 0x80) return false;
     return true;
   }
-  // Well-formed UTF-8 per the Unicode standard (no overlongs, surrogates or values past
-  // U+10FFFF).
-  static bool is_valid_utf8(std::string_view s) noexcept;
 
  private:
   void ensure(size_t n) {

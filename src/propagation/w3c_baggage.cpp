@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "agtel/diagnostics.hpp"
+#include "export/console/text.hpp"
 #include "propagation/detail/text.hpp"
 
 namespace agtel::propagation {
@@ -34,40 +35,6 @@ int hex_value(char c) noexcept {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-bool is_valid_utf8(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (static_cast<size_t>(end - p) <= n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (size_t i = 2; i <= n; ++i)
-      if (p[i] < 0x80 || p[i] > 0xbf) return false;
-    p += n + 1;
-  }
-  return true;
 }
 
 // Percent-decodes `raw` (already checked to be baggage-octets) into `out`.
@@ -162,7 +129,7 @@ bool parse_member(std::string_view member, baggage::entry& out) {
 
   if (!percent_decode(raw, out.value)) return false;
   // Undecoded bytes are ASCII; only %-escapes can form (invalid) UTF-8.
-  if (raw.find('%') != std::string_view::npos && !is_valid_utf8(out.value)) return false;
+  if (raw.find('%') != std::string_view::npos && !exporter::console::is_valid_utf8(out.value)) return false;
   out.key.assign(key);
   out.metadata.clear();
   out.metadata.reserve(props_size);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <variant>
 
+#include "sdk/common/detail/ascii.hpp"
 #include "server/otlp_responses.hpp"
 #include "server/server_metrics.hpp"
 
@@ -23,20 +24,15 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-std::string lower_trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
+using agtel::detail::iequals;
+using agtel::detail::trim;
 
 // The media type of Content-Type, without parameters (`application/json; charset=utf-8`).
 std::optional<body_encoding> encoding_of(const httplib::Request& req, std::string& media) {
   const std::string& value = req.get_header_value("Content-Type");
-  media = lower_trimmed(std::string_view(value).substr(0, value.find(';')));
-  if (media == "application/x-protobuf") return body_encoding::protobuf;
-  if (media == "application/json") return body_encoding::json;
+  media = trim(std::string_view(value).substr(0, value.find(';')));
+  if (iequals(media, "application/x-protobuf")) return body_encoding::protobuf;
+  if (iequals(media, "application/json")) return body_encoding::json;
   return std::nullopt;
 }
 
@@ -99,7 +95,7 @@ struct otlp_http_receiver::impl {
     if (options.bearer_token.empty()) return true;
     const std::string& value = req.get_header_value("Authorization");
     constexpr std::string_view scheme = "Bearer ";
-    if (value.size() < scheme.size() || lower_trimmed(value.substr(0, scheme.size())) != "bearer")
+    if (value.size() < scheme.size() || !iequals(trim(std::string_view(value).substr(0, scheme.size())), "bearer"))
       return false;
     return constant_time_equal(std::string_view(value).substr(scheme.size()), options.bearer_token);
   }
@@ -198,8 +194,8 @@ void otlp_http_receiver::impl::handle_export_checked(otlp::signal s, const httpl
   // httplib inflates a gzip body itself, in pieces, before our receiver sees it (and passes
   // other encodings through untouched): only gzip and identity may pass this point.
   const std::string& raw_coding = req.get_header_value("Content-Encoding");
-  const std::string coding = lower_trimmed(raw_coding);
-  if (!(coding.empty() || coding == "identity" || raw_coding == "gzip")) {
+  const std::string_view coding = trim(raw_coding);
+  if (!(coding.empty() || iequals(coding, "identity") || raw_coding == "gzip")) {
     metrics.count_request(s, "unsupported");
     error(res, 415, e, rpc_code::invalid_argument,
           "unsupported Content-Encoding '" + raw_coding + "': send gzip or identity");

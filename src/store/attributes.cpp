@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 
+#include "export/console/text.hpp"
 #include "store/json_text.hpp"
 
 namespace agtel::store {
@@ -215,7 +216,7 @@ void encode_named_attributes(const attribute_list& list, std::string& out) {
     first = false;
     // Keys must be JSON object keys: a key that is not UTF-8 is written escaped in hex
     // with the prefix "\u0000x" (no real key starts with NUL).
-    if (json::is_valid_utf8(a.key)) {
+    if (exporter::console::is_valid_utf8(a.key)) {
       json::write_string(out, a.key);
     } else {
       std::string k = std::string("\0x", 2);

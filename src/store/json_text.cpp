@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "export/console/text.hpp"
+#include "otlp/json_writer.hpp"
+
 namespace agtel::store::json {
 namespace {
 
@@ -36,37 +39,8 @@ void append_utf8(std::string& out, uint32_t cp) {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else return false;
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (p[i + k] & 0x3F);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
-
 void write_string(std::string& out, std::string_view s) {
-  if (!is_valid_utf8(s)) {
+  if (!exporter::console::is_valid_utf8(s)) {
     out += "{\"x\":\"";
     for (unsigned char c : s) {
       out += hex_digits[c >> 4];
@@ -75,27 +49,7 @@ void write_string(std::string& out, std::string_view s) {
     out += "\"}";
     return;
   }
-  out += '"';
-  size_t run = 0;  // start of the pending run of characters that need no escape
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        out += "\\u00";
-        out += hex_digits[c >> 4];
-        out += hex_digits[c & 0xF];
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-  out += '"';
+  otlp::json_writer::append_escaped(out, s);  // valid UTF-8: escapes only
 }
 
 void write_int(std::string& out, int64_t v) {

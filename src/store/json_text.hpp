@@ -12,8 +12,6 @@
 
 namespace agtel::store::json {
 
-bool is_valid_utf8(std::string_view s) noexcept;
-
 // Appends `s` as a JSON string, or as {"x":"<hex>"} when it is not valid UTF-8.
 void write_string(std::string& out, std::string_view s);
 void write_int(std::string& out, int64_t v);

@@ -133,8 +133,8 @@ bool reader::impl::load_scope(int64_t id, std::deque<instrumentation_scope>& out
   return true;
 }
 
-bool reader::impl::service_condition(const std::string& service, std::string& condition,
-                                     bool& any, std::string& error) {
+bool reader::impl::service_condition(const std::string& service, std::string& condition, bool& any,
+                                     std::string& error) {
   condition.clear();
   any = true;
   if (service.empty()) return true;
@@ -212,20 +212,18 @@ std::unique_ptr<reader> reader::open(const std::string& path, std::string& error
 }
 
 bool reader::status(store_status& out, std::string& error) {
-  try {
-    impl& m = *impl_;
+  impl& m = *impl_;
+  return m.in_read("reading the status", error, [&] {
     out = store_status{};
     out.path = m.path;
     out.schema_version = m.version;
     out.file_bytes = file_size(m.path) + file_size(m.path + "-wal");
-    if (!m.begin(error)) return false;
     int64_t v = 0;
     bool ok = m.db.query_int("SELECT count(*) FROM spans", v, error);
     out.spans = static_cast<uint64_t>(v);
     // Distinct 4-byte trace id prefixes, counted on the index: approximate past ~100,000
     // traces (two traces share a prefix once in ~4 billion pairs), and fast.
-    ok = ok && m.db.query_int("SELECT count(DISTINCT substr(trace_id, 1, 4)) FROM spans", v,
-                              error);
+    ok = ok && m.db.query_int("SELECT count(DISTINCT substr(trace_id, 1, 4)) FROM spans", v, error);
     out.traces = static_cast<uint64_t>(v);
     ok = ok && m.db.query_int("SELECT count(*) FROM logs", v, error);
     out.logs = static_cast<uint64_t>(v);
@@ -239,25 +237,15 @@ bool reader::status(store_status& out, std::string& error) {
                    "UNION ALL SELECT max(max_ns) FROM log_blocks)",
                    v, error);
     out.last_ns = static_cast<timestamp_ns>(v);
-    m.end();
     if (!ok) error = "reading the status of " + m.path + ": " + error;
     return ok;
-  } catch (const std::exception& e) {
-    impl_->end();
-    error = std::string("reading the status: ") + e.what();
-    return false;
-  }
+  });
 }
 
 bool reader::find_logs(const log_query& q, otlp::log_batch& out, std::string& error) {
   out = otlp::log_batch{};
   impl& m = *impl_;
-  try {
-    if (!m.begin(error)) return false;
-    struct guard {
-      impl& m;
-      ~guard() { m.end(); }
-    } g{m};
+  return m.in_read("reading log records", error, [&] {
     std::string service;
     bool any = true;
     int64_t first = 0, last = 0;
@@ -328,11 +316,7 @@ bool reader::find_logs(const log_query& q, otlp::log_batch& out, std::string& er
       return false;
     }
     return true;
-  } catch (const std::exception& e) {
-    m.end();
-    error = std::string("reading log records: ") + e.what();
-    return false;
-  }
+  });
 }
 
 }  // namespace agtel::store

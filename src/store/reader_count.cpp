@@ -24,16 +24,15 @@ bool reader::count(const delete_request& request, delete_result& out, std::strin
     n = static_cast<uint64_t>(s.int64(0));
     return true;
   };
-  if (!m.begin(error)) return false;
   // The same conditions as row_writer::delete_chunk (0: every row).
-  bool ok = one(request.spans, "SELECT count(*) FROM spans WHERE ?1 = 0 OR start_ns < ?1",
-                out.spans) &&
-            one(request.logs,
-                "SELECT count(*) FROM logs WHERE ?1 = 0 OR "
-                "iif(time_ns <> 0, time_ns, observed_ns) < ?1",
-                out.logs);
-  m.end();
-  return ok;
+  return m.in_read("counting the rows to delete", error, [&] {
+    return one(request.spans, "SELECT count(*) FROM spans WHERE ?1 = 0 OR start_ns < ?1",
+               out.spans) &&
+           one(request.logs,
+               "SELECT count(*) FROM logs WHERE ?1 = 0 OR "
+               "iif(time_ns <> 0, time_ns, observed_ns) < ?1",
+               out.logs);
+  });
 }
 
 }  // namespace agtel::store

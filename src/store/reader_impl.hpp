@@ -27,6 +27,22 @@ struct reader::impl final : key_resolver {
   // A read transaction: every statement of one call sees the same snapshot.
   bool begin(std::string& error);
   void end() noexcept;
+  // Runs `body` (returning bool) inside one read transaction, ended whatever happens; an
+  // exception becomes `error`, prefixed with `what`. What every public read does.
+  template <class Body>
+  bool in_read(std::string_view what, std::string& error, Body&& body) noexcept {
+    try {
+      if (!begin(error)) return false;
+      struct ender {
+        impl& m;
+        ~ender() { m.end(); }
+      } e{*this};
+      return body();
+    } catch (const std::exception& x) {
+      error = std::string(what) + ": " + x.what();
+      return false;
+    }
+  }
   std::string fail(std::string_view what) const;
 
   // The resource or scope with `id`, added to `out` once per call (`ids` maps row ids to

@@ -96,12 +96,7 @@ bool reader::find_traces(const trace_query& q, std::vector<trace_summary>& out,
                          std::string& error) {
   out.clear();
   impl& m = *impl_;
-  try {
-    if (!m.begin(error)) return false;
-    struct guard {
-      impl& m;
-      ~guard() { m.end(); }
-    } g{m};
+  return m.in_read("searching traces", error, [&] {
     if (q.limit == 0) return true;
     std::string service;
     bool any = true;
@@ -180,28 +175,20 @@ bool reader::find_traces(const trace_query& q, std::vector<trace_summary>& out,
       return a.start_ns > b.start_ns;
     });
     return true;
-  } catch (const std::exception& e) {
-    m.end();
-    error = std::string("searching traces: ") + e.what();
-    return false;
-  }
+  });
 }
 
 bool reader::read_trace(const trace::trace_id& id, otlp::trace_batch& out, std::string& error) {
   out = otlp::trace_batch{};
   impl& m = *impl_;
-  try {
-    if (!m.begin(error)) return false;
-    struct guard {
-      impl& m;
-      ~guard() { m.end(); }
-    } g{m};
+  return m.in_read("reading trace " + id.to_hex(), error, [&] {
     sql::statement s;
     if (!s.prepare(m.db.get(),
                    "SELECT trace_id, span_id, parent_span_id, trace_state, flags, name, kind, "
                    "start_ns, duration_ns, status_code, status_message, resource_id, scope_id, "
                    "attributes, events, links, dropped_attributes, dropped_events, "
-                   "dropped_links, id, operation, agent_name, tool_name FROM spans WHERE substr(trace_id, 1, 4)=? ORDER BY start_ns, id",
+                   "dropped_links, id, operation, agent_name, tool_name FROM spans WHERE "
+                   "substr(trace_id, 1, 4)=? ORDER BY start_ns, id",
                    error))
       return false;
     bind_trace_prefix(s, 1, id);
@@ -228,8 +215,8 @@ bool reader::read_trace(const trace::trace_id& id, otlp::trace_batch& out, std::
       d.parent_is_remote = (flags & 0x200) != 0;
       d.name.assign(s.text(5));
       int64_t kind = s.int64(6);
-      d.kind = kind >= 1 && kind <= 5 ? static_cast<trace::span_kind>(kind)
-                                      : trace::span_kind::internal;
+      d.kind =
+          kind >= 1 && kind <= 5 ? static_cast<trace::span_kind>(kind) : trace::span_kind::internal;
       d.start_time = static_cast<timestamp_ns>(s.int64(7));
       d.end_time = d.start_time + static_cast<uint64_t>(s.int64(8));
       int64_t code = s.int64(9);
@@ -253,8 +240,7 @@ bool reader::read_trace(const trace::trace_id& id, otlp::trace_batch& out, std::
       }
       // The values kept only in their lifted column (lifted.hpp) go back.
       for (int c = 0; c < 3; ++c) {
-        if (!s.is_null(20 + c))
-          d.attributes.set(lifted_string_columns[c].key, s.text(20 + c));
+        if (!s.is_null(20 + c)) d.attributes.set(lifted_string_columns[c].key, s.text(20 + c));
       }
       d.attributes.add_dropped(static_cast<uint32_t>(s.int64(16)));
       d.dropped_events = static_cast<uint32_t>(s.int64(17));
@@ -266,11 +252,7 @@ bool reader::read_trace(const trace::trace_id& id, otlp::trace_batch& out, std::
       return false;
     }
     return true;
-  } catch (const std::exception& e) {
-    m.end();
-    error = "reading trace " + id.to_hex() + ": " + e.what();
-    return false;
-  }
+  });
 }
 
 }  // namespace agtel::store

@@ -5,6 +5,7 @@
 # SQLite's integrity check, and a restarted server must take requests again.
 #   check_crash.sh <path to agtel> <scratch directory>
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/agtel_serve.sh"
 agtel=$1
 work=$2
 rm -rf "$work"
@@ -14,23 +15,11 @@ db=$work/agtel.db
 
 fail() {
   echo "check_crash: $*" >&2
-  [[ -s serve.err ]] && { echo "--- serve.err" >&2; cat serve.err >&2; }
+  [[ -s serve.log ]] && { echo "--- serve.log" >&2; cat serve.log >&2; }
   exit 1
 }
 
-# start_server: sets $server and $port.
-start_server() {
-  "$agtel" serve --http 127.0.0.1:0 --db "$db" >serve.out 2>serve.err &
-  server=$!
-  port=
-  for _ in $(seq 200); do
-    port=$(grep -oE '127\.0\.0\.1:[0-9]+' serve.out | head -1 | cut -d: -f2) || true
-    [[ -n $port ]] && return 0
-    kill -0 $server 2>/dev/null || fail "agtel serve exited at start"
-    sleep 0.05
-  done
-  fail "agtel serve did not say where it listens"
-}
+start_server() { start_agtel_serve "$agtel" "$db" serve.log || fail "agtel serve did not start"; }
 
 # An OTLP/JSON request: trace number $1 with 20 spans.
 request() {

@@ -5,6 +5,7 @@
 # file passes SQLite's own integrity check.
 #   check_serve.sh <path to agtel> <scratch directory>
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/agtel_serve.sh"
 agtel=$1
 work=$2
 rm -rf "$work"
@@ -14,7 +15,7 @@ db=$work/store/agtel.db
 
 fail() {
   echo "check_serve: $*" >&2
-  for f in serve.out serve.err; do [[ -s $f ]] && { echo "--- $f" >&2; cat "$f" >&2; }; done
+  [[ -s serve.log ]] && { echo "--- serve.log" >&2; cat serve.log >&2; }
   exit 1
 }
 # expect_exit <code> <command...>: runs it, stdout to out.txt, stderr to err.txt.
@@ -25,18 +26,8 @@ expect_exit() {
   [[ $got == "$want" ]] || fail "$* exited $got, expected $want; stderr: $(cat err.txt)"
 }
 
-env -u OTEL_TRACES_EXPORTER -u OTEL_EXPORTER_OTLP_ENDPOINT \
-  "$agtel" serve --http 127.0.0.1:0 --db "$db" >serve.out 2>serve.err &
-server=$!
+start_agtel_serve "$agtel" "$db" serve.log || fail "agtel serve did not start"
 trap 'kill -9 $server 2>/dev/null || true' EXIT
-port=
-for _ in $(seq 200); do
-  port=$(grep -oE '127\.0\.0\.1:[0-9]+' serve.out | head -1 | cut -d: -f2) || true
-  [[ -n $port ]] && break
-  kill -0 $server 2>/dev/null || fail "agtel serve exited at start"
-  sleep 0.05
-done
-[[ -n $port ]] || fail "agtel serve did not say where it listens"
 
 # The demo, both processes, sending traces and logs over OTLP/HTTP protobuf.
 sessions=4

@@ -16,6 +16,7 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb.h"
+#include "export/console/text.hpp"
 #include "otlp/codec.hpp"
 #include "otlp/protobuf_writer.hpp"
 #include "support/otlp_compare.hpp"
@@ -459,8 +460,8 @@ TEST(ProtobufWriter, IllFormedUtf8BecomesReplacementCharacters) {
   EXPECT_EQ(clean("\xED\xA0\x80"), r + r + r);  // a surrogate
   EXPECT_EQ(clean("\xE2\x9C"), r);              // truncated: one maximal subsequence
   EXPECT_EQ(clean("\xF4\x90\x80\x80"), r + r + r + r);  // past U+10FFFF
-  EXPECT_TRUE(protobuf_writer::is_valid_utf8("\xF0\x9F\x98\x80"));
-  EXPECT_FALSE(protobuf_writer::is_valid_utf8("\xF0\x9F\x98"));
+  EXPECT_TRUE(exporter::console::is_valid_utf8("\xF0\x9F\x98\x80"));
+  EXPECT_FALSE(exporter::console::is_valid_utf8("\xF0\x9F\x98"));
 
   // The encoder never writes ill-formed UTF-8, which protobuf parsers reject.
   trace::span_ptr s = trace::span_ptr::make();

@@ -72,6 +72,19 @@ utf8_sequence next_utf8_sequence(std::string_view s) noexcept {
   return {trailing + 1, true};
 }
 
+bool is_valid_utf8(std::string_view s) noexcept {
+  while (!s.empty()) {
+    if (static_cast<unsigned char>(s[0]) < 0x80) {  // the common case, without a call
+      s.remove_prefix(1);
+      continue;
+    }
+    const auto seq = next_utf8_sequence(s);
+    if (!seq.valid) return false;
+    s.remove_prefix(seq.length);
+  }
+  return true;
+}
+
 void append_valid_utf8(std::string& out, std::string_view s) {
   out.reserve(out.size() + s.size());
   for_each_sequence(

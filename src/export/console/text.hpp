@@ -18,6 +18,9 @@ struct utf8_sequence {
 };
 utf8_sequence next_utf8_sequence(std::string_view s) noexcept;
 
+// Whether all of `s` is well-formed UTF-8 (ASCII runs take the fast path).
+bool is_valid_utf8(std::string_view s) noexcept;
+
 // Appends `s` with every ill-formed sequence replaced by U+FFFD.
 void append_valid_utf8(std::string& out, std::string_view s);
 
