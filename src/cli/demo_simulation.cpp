@@ -215,15 +215,33 @@ void demo_simulation::coordinator(uint64_t session, const remote_agent& remote) 
     agent::plan_step plan;
     llm(a, 300);
   }
-  planner(session);
-  researcher(session);
-  coder(session);
-  if (remote && session == 1) {
-    agent::agent_run r("reviewer", {.phase = "review", .model = llama.name, .remote = true});
-    ++counts.agent_runs;
-    if (!remote(session, clock_)) r.fail("child_failed", "the reviewer's child process failed");
-  } else {
-    reviewer(session, nullptr);
+  // The plan becomes queued tasks (task.queue.size {priority}, task.duration), picked up
+  // in turn; each sub-agent runs inside its task.
+  agent::queued_task plan_task("plan", {.priority = "high"});
+  agent::queued_task research_task("research", {.priority = "normal"});
+  agent::queued_task code_task("code", {.priority = "normal"});
+  agent::queued_task review_task("review", {.priority = "low"});
+  {
+    agent::task_run t = plan_task.start();
+    planner(session);
+  }
+  {
+    agent::task_run t = research_task.start();
+    researcher(session);
+  }
+  {
+    agent::task_run t = code_task.start();
+    coder(session);
+  }
+  {
+    agent::task_run t = review_task.start();
+    if (remote && session == 1) {
+      agent::agent_run r("reviewer", {.phase = "review", .model = llama.name, .remote = true});
+      ++counts.agent_runs;
+      if (!remote(session, clock_)) r.fail("child_failed", "the reviewer's child process failed");
+    } else {
+      reviewer(session, nullptr);
+    }
   }
   a.run.set_phase("respond");
   llm(a, 500);
