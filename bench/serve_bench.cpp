@@ -5,8 +5,13 @@
 // the machine's cores with the server, as the issue's budget says.
 //
 //   BM_serve_ingest/clients:N   spans/s through HTTP + decode + store; bytes per span.
+//   BM_serve_metrics/clients:N  metric samples/s the same way: each client is one process
+//                               (its own service.instance.id) sending collections of 1,000
+//                               counter series, one point each, as an SDK's periodic
+//                               reader does.
 //
-// Budget (issue 6): ≥ 100,000 spans/s sustained over OTLP/HTTP protobuf.
+// Budgets: ≥ 100,000 spans/s sustained over OTLP/HTTP protobuf (issue 6); ≥ 500,000
+// samples/s over OTLP (issue 7).
 #include <benchmark/benchmark.h>
 #include <httplib.h>
 
@@ -138,6 +143,118 @@ void BM_serve_ingest(benchmark::State& state) {
   fs::remove_all(dir);
 }
 BENCHMARK(BM_serve_ingest)
+    ->ArgName("clients")
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3);
+
+// One collection of `series` counters of the process `instance`, at time t.
+std::string encoded_collection(size_t instance, size_t series, timestamp_ns t) {
+  agtel::resource res;
+  res.attributes.set("service.name", "bench-agent");
+  res.attributes.set("service.instance.id", "instance-" + std::to_string(instance));
+  instrumentation_scope scope;
+  scope.name = "agtel.agent";
+  metrics::resource_metrics rm;
+  rm.resource = &res;
+  auto& sm = rm.scopes.next();
+  sm.scope = &scope;
+  sm.metrics.clear();
+  auto& m = sm.metrics.next();
+  m.name = "gen_ai.client.token.usage.total";
+  m.unit = "{token}";
+  metrics::sum_data d;
+  d.monotonic = true;
+  for (size_t i = 0; i < series; ++i) {
+    auto& p = d.points.next();
+    p = {};
+    p.attributes.set("gen_ai.request.model", tools[i % 8]);
+    p.attributes.set("gen_ai.agent.name", "agent-" + std::to_string(i / 8));
+    p.attributes.set("gen_ai.token.type", i % 2 ? "input" : "output");
+    p.start_time = 1;
+    p.time = t;
+    p.value = static_cast<int64_t>(t / 1'000'000'000 % 100000 + i);
+  }
+  m.data = std::move(d);
+  std::string out;
+  otlp::encode_metrics_protobuf(rm, out);
+  return out;
+}
+
+void BM_serve_metrics(benchmark::State& state) {
+  const auto clients = static_cast<size_t>(state.range(0));
+  constexpr size_t series = 1000, requests_per_client = 16;
+  const fs::path dir = fs::temp_directory_path() /
+                       ("agtel-serve-bench-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::string error;
+  store::writer_options wo;
+  wo.path = (dir / "agtel.db").string();
+  auto writer = store::writer::open(wo, error);
+  if (!writer) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  server::receiver_options ro;
+  ro.port = 0;
+  server::otlp_http_receiver receiver(ro, *writer);
+  if (!receiver.start(error)) {
+    state.SkipWithError(error.c_str());
+    return;
+  }
+  // Each client's collections, 15 s apart.
+  std::vector<std::vector<std::string>> requests(clients);
+  const timestamp_ns t0 = realtime_ns();
+  for (size_t c = 0; c < clients; ++c)
+    for (size_t k = 0; k < requests_per_client; ++k)
+      requests[c].push_back(encoded_collection(c, series, t0 + k * 15'000'000'000ull));
+
+  uint64_t samples = 0;
+  bool failed = false;
+  for (auto _ : state) {
+    std::vector<std::thread> threads;
+    std::atomic<bool> bad{false};
+    for (size_t c = 0; c < clients; ++c) {
+      threads.emplace_back([&, c] {
+        httplib::Client client("127.0.0.1", receiver.port());
+        for (const std::string& body : requests[c]) {
+          auto res = client.Post("/v1/metrics", body, "application/x-protobuf");
+          if (!res || res->status != 200) {
+            if (!bad.exchange(true))
+              std::fprintf(stderr, "serve_bench: %s\n",
+                           res ? (std::to_string(res->status) + " " + res->body).c_str()
+                               : httplib::to_string(res.error()).c_str());
+          }
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    if (bad) {
+      failed = true;
+      break;
+    }
+    samples += clients * requests_per_client * series;
+  }
+  if (failed) {
+    state.SkipWithError("a request was not answered 200");
+    return;
+  }
+  receiver.stop();
+  writer->drain(std::chrono::seconds(30));
+  const auto st = writer->stats();
+  state.counters["samples_per_s"] =
+      benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
+  state.counters["samples_per_commit"] =
+      st.transactions ? static_cast<double>(st.metric_points_stored) / static_cast<double>(st.transactions) : 0;
+  state.counters["mean_commit_ms"] =
+      st.transactions ? static_cast<double>(st.total_commit_ns) / static_cast<double>(st.transactions) / 1e6 : 0;
+  writer.reset();
+  fs::remove_all(dir);
+}
+BENCHMARK(BM_serve_metrics)
     ->ArgName("clients")
     ->Arg(1)
     ->Arg(4)

@@ -39,10 +39,12 @@ packages=(
   libcurl4-openssl-dev # OTLP/HTTP exporter
   libsimdjson-dev      # OTLP/JSON decoding
   libsqlite3-dev       # the store of agtel serve
+  libre2-dev           # label regexes of the query engine
   sqlite3              # tests: the store must be readable by SQLite's own shell
   curl                 # tests: a plain HTTP client against agtel serve
   jq                   # tests: JSON-lines files must be readable by jq
   openssl              # tests: self-signed certificates for the TLS cases
+  python3              # tests/deploy/check_deploy.py (standard library only)
 )
 # The JavaScript peers need Node.js and npm; a machine that has them (from anywhere) keeps
 # them, one that does not gets Debian's.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <vector>
 
 #include "store/store.hpp"
 #include "store_commands.hpp"
@@ -31,11 +32,15 @@ std::string explain(const std::string& path, const std::string& error) {
          error + ")";
 }
 
+// "12 spans, 3 log records and 40 metric points", naming the chosen signals only.
 std::string counts(const store::delete_request& r, const store::delete_result& n) {
+  std::vector<std::string> parts;
+  if (r.spans) parts.push_back(std::to_string(n.spans) + " spans");
+  if (r.logs) parts.push_back(std::to_string(n.logs) + " log records");
+  if (r.metrics) parts.push_back(std::to_string(n.metric_points) + " metric points");
   std::string s;
-  if (r.spans) s += std::to_string(n.spans) + " spans";
-  if (r.spans && r.logs) s += " and ";
-  if (r.logs) s += std::to_string(n.logs) + " log records";
+  for (size_t i = 0; i < parts.size(); ++i)
+    s += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
   return s;
 }
 
@@ -51,10 +56,14 @@ bool confirmed(const std::string& question) {
 
 clear_command::clear_command(CLI::App& app) {
   cmd_ = app.add_subcommand(
-      "clear", "Delete spans and/or log records from the store (all, or older than --before)");
+      "clear",
+      "Delete spans, log records and/or metric points from the store (all, or older than "
+      "--before)");
   cmd_->add_option("--db", db_, "The store's database file")->capture_default_str();
-  cmd_->add_flag("--traces", traces_, "Delete spans (with --logs: both; neither: both)");
+  cmd_->add_flag("--traces", traces_, "Delete spans (none of the three flags: everything)");
   cmd_->add_flag("--logs", logs_, "Delete log records");
+  cmd_->add_flag("--metrics", metrics_,
+                 "Delete metric points (whole chunks of ~240 points ending before --before)");
   cmd_->add_option("--before", before_,
                    "Only what is older than this: 7d (ago) or an RFC 3339 time; default: all")
       ->check(time_point_check());
@@ -65,8 +74,10 @@ std::optional<int> clear_command::run() {
   if (!*cmd_) return std::nullopt;
   const std::string path = db_.empty() ? default_db_path() : db_;
   store::delete_request request;
-  request.spans = traces_ || !logs_;
-  request.logs = logs_ || !traces_;
+  const bool all = !traces_ && !logs_ && !metrics_;
+  request.spans = traces_ || all;
+  request.logs = logs_ || all;
+  request.metrics = metrics_ || all;
   if (!before_.empty() && !parse_time_point(before_, realtime_ns(), request.before_ns)) {
     return fail("bad --before '" + before_ + "'");
   }
@@ -82,9 +93,9 @@ std::optional<int> clear_command::run() {
     if (!r->count(request, would, error)) return fail(explain(path, error));
   }
   const std::string what = before_.empty() ? "" : " older than " + before_;
-  if (would.spans + would.logs == 0) {
-    std::printf("nothing to delete in %s (0 %s%s)\n", path.c_str(),
-                request.spans ? "spans" : "log records", what.c_str());
+  if (would.spans + would.logs + would.metric_points == 0) {
+    std::printf("nothing to delete in %s (%s%s)\n", path.c_str(), counts(request, would).c_str(),
+                what.c_str());
     return done;
   }
   const std::string plan = counts(request, would) + what + " from " + path;

@@ -27,7 +27,7 @@ class clear_command {
  private:
   CLI::App* cmd_ = nullptr;
   std::string db_, before_;
-  bool traces_ = false, logs_ = false, yes_ = false;
+  bool traces_ = false, logs_ = false, metrics_ = false, yes_ = false;
 };
 
 }  // namespace agtel::cli

@@ -12,6 +12,7 @@
 #include "demo_command.hpp"
 #include "example_command.hpp"
 #include "serve_command.hpp"
+#include "metric_commands.hpp"
 #include "store_commands.hpp"
 
 int main(int argc, char** argv) {
@@ -87,12 +88,13 @@ int main(int argc, char** argv) {
   demo_cmd->add_option("--clock", demo.child_clock)->group("");
 
   agtel::cli::store_commands store_commands(app);
+  agtel::cli::metric_commands metric_commands(app);
 
   agtel::cli::serve_options serve;
   CLI::App* serve_cmd = app.add_subcommand(
       "serve",
-      "Receive OTLP/HTTP (traces, logs; metrics are decoded but not stored yet) and keep it "
-      "in a SQLite store, until SIGINT/SIGTERM");
+      "Receive OTLP/HTTP (traces, metrics, logs) and keep it in a SQLite store, until "
+      "SIGINT/SIGTERM");
   serve_cmd->add_option("--http", serve.http, "Address to listen on, ADDR:PORT")
       ->capture_default_str();
   serve_cmd->add_option("--db", serve.db,
@@ -107,7 +109,7 @@ int main(int argc, char** argv) {
       ->check(whole_number)
       ->check(CLI::Range(uint64_t{1024}, uint64_t{1} << 30))
       ->capture_default_str();
-  std::string retain_traces = "7d", retain_logs = "7d";
+  std::string retain_traces = "7d", retain_logs = "7d", retain_metrics = "30d";
   const CLI::Validator retention(
       [](std::string& value) -> std::string {
         std::chrono::nanoseconds d;
@@ -121,9 +123,15 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--retain-logs", retain_logs, "Delete log records older than this; 0: never")
       ->check(retention)
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--retain-metrics", retain_metrics,
+                   "Delete metric points older than this; 0: never")
+      ->check(retention)
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   if (auto code = store_commands.run()) return *code;
+  if (auto code = metric_commands.run()) return *code;
   if (*demo_cmd) {
     if (!duration_text.empty()) agtel::cli::parse_duration(duration_text, demo.duration);
     agtel::cli::parse_speed(speed_text, demo.speed);
@@ -132,6 +140,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) {
     agtel::cli::parse_retention(retain_traces, serve.retain_traces);
     agtel::cli::parse_retention(retain_logs, serve.retain_logs);
+    agtel::cli::parse_retention(retain_metrics, serve.retain_metrics);
     return agtel::cli::run_serve(serve);
   }
   if (*example_cmd) {

@@ -114,6 +114,7 @@ int run_serve(const serve_options& options) {
   wo.path = options.db.empty() ? default_db_path() : options.db;
   wo.traces_max_age = options.retain_traces;
   wo.logs_max_age = options.retain_logs;
+  wo.metrics_max_age = options.retain_metrics;
   wo.on_retention_error = [](std::string_view e) {
     std::cerr << "agtel serve: retention: " << e << " (tried again in a minute)\n";
   };

@@ -17,6 +17,7 @@ struct serve_options {
   // 0 keeps them forever.
   std::chrono::nanoseconds retain_traces = std::chrono::hours(24 * 7);
   std::chrono::nanoseconds retain_logs = std::chrono::hours(24 * 7);
+  std::chrono::nanoseconds retain_metrics = std::chrono::hours(24 * 30);
 };
 
 // --retain-traces / --retain-logs: "0" (forever), a duration parse_duration_ns accepts

@@ -13,6 +13,7 @@
 #include "export/console/format.hpp"
 #include "export/console/text.hpp"
 #include "otlp/codec.hpp"
+#include "output.hpp"
 #include "sdk/common/detail/ascii.hpp"
 #include "store/store.hpp"
 #include "table.hpp"
@@ -20,17 +21,6 @@
 
 namespace agtel::cli {
 namespace {
-
-constexpr int found = 0, none = 1, failed = 2;
-
-int fail(const std::string& message) {
-  std::fprintf(stderr, "agtel: %s\n", message.c_str());
-  return failed;
-}
-
-void print(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-}
 
 std::string bytes_text(uint64_t n) {
   char buf[32];
@@ -49,12 +39,6 @@ std::string bytes_text(uint64_t n) {
 std::string duration_text(uint64_t ns) {
   std::string out;
   exporter::console::append_duration(out, ns);
-  return out;
-}
-
-std::string json_string(std::string_view s) {
-  std::string out;
-  exporter::console::append_json_string(out, s);
   return out;
 }
 
@@ -269,7 +253,9 @@ int store_commands::state::run_status() {
         "{\"path\":" + json_string(st.path) + ",\"fileBytes\":" + std::to_string(st.file_bytes) +
         ",\"schemaVersion\":" + std::to_string(st.schema_version) +
         ",\"spans\":" + std::to_string(st.spans) + ",\"traces\":" + std::to_string(st.traces) +
-        ",\"logs\":" + std::to_string(st.logs);
+        ",\"logs\":" + std::to_string(st.logs) + ",\"metrics\":" + std::to_string(st.metrics) +
+        ",\"metricSeries\":" + std::to_string(st.metric_series) +
+        ",\"metricPoints\":" + std::to_string(st.metric_points);
     if (st.first_ns != 0) out += ",\"firstTime\":" + json_string(format_utc(st.first_ns));
     if (st.last_ns != 0) out += ",\"lastTime\":" + json_string(format_utc(st.last_ns));
     print(out + "}\n");
@@ -280,6 +266,8 @@ int store_commands::state::run_status() {
          ")\n";
   out += "spans   " + std::to_string(st.spans) + " in " + std::to_string(st.traces) + " traces\n";
   out += "logs    " + std::to_string(st.logs) + "\n";
+  out += "metrics " + std::to_string(st.metrics) + " in " + std::to_string(st.metric_series) +
+         " series, " + std::to_string(st.metric_points) + " points\n";
   if (st.first_ns != 0)
     out += "from    " + format_utc(st.first_ns) + "\nto      " + format_utc(st.last_ns) + "\n";
   print(out);

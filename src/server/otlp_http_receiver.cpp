@@ -59,12 +59,12 @@ struct commit_wait {
   std::string error;
 };
 
-size_t count_points(const otlp::metric_batch& batch) {
+size_t count_summary_points(const otlp::metric_batch& batch) {
   size_t n = 0;
   for (const metrics::resource_metrics& rm : batch.resource_metrics)
     for (const metrics::scope_metrics& sm : rm.scopes)
       for (const metrics::metric_data& m : sm.metrics)
-        std::visit([&n](const auto& data) { n += data.points.size(); }, m.data);
+        if (auto* q = std::get_if<metrics::summary_data>(&m.data)) n += q->points.size();
   return n;
 }
 
@@ -151,7 +151,8 @@ struct otlp_http_receiver::impl {
                              const httplib::ContentReader& content_reader);
   template <class Batch>
   void store_batch(otlp::signal s, Batch&& batch, size_t items, body_encoding e,
-                   httplib::Response& res, clock::time_point started_at);
+                   httplib::Response& res, clock::time_point started_at,
+                   const otlp::partial_success& partial = {});
 };
 
 void otlp_http_receiver::impl::handle_export(otlp::signal s, const httplib::Request& req,
@@ -290,20 +291,19 @@ void otlp_http_receiver::impl::handle_export_checked(otlp::signal s, const httpl
       std::string err = e == body_encoding::protobuf ? otlp::decode_metrics_protobuf(body, batch)
                                                      : otlp::decode_metrics_json(body, batch);
       if (!err.empty()) return decode_failed(err);
-      // Metric storage is issue 7: nothing is stored, and the answer says so.
-      const size_t points = count_points(batch);
-      metrics.count_items(s, points, points);
-      metrics.count_request(s, "accepted");
+      // Summaries (a legacy Prometheus type no OpenTelemetry SDK produces) are not stored;
+      // the answer says so, and everything else is.
+      const size_t points = store::count_points(batch);
+      const size_t summaries = count_summary_points(batch);
       otlp::partial_success partial;
-      if (points > 0) {
-        partial.rejected = static_cast<int64_t>(points);
+      if (summaries > 0) {
+        partial.rejected = static_cast<int64_t>(summaries);
         partial.error_message =
-            "metric storage is not available in this version of agtel serve: no data point "
-            "was stored";
+            std::to_string(summaries) +
+            " summary data point(s) not stored: agtel stores gauges, sums and histograms";
+        metrics.count_items(s, summaries, summaries);
       }
-      res.status = 200;
-      res.set_content(export_response_body(e, s, partial), std::string(content_type_of(e)));
-      return;
+      return store_batch(s, std::move(batch), points - summaries, e, res, started_at, partial);
     }
   }
 }
@@ -311,12 +311,13 @@ void otlp_http_receiver::impl::handle_export_checked(otlp::signal s, const httpl
 template <class Batch>
 void otlp_http_receiver::impl::store_batch(otlp::signal s, Batch&& batch, size_t items,
                                            body_encoding e, httplib::Response& res,
-                                           clock::time_point started_at) {
+                                           clock::time_point started_at,
+                                           const otlp::partial_success& partial) {
   auto answer_ok = [&] {
     metrics.count_request(s, "accepted");
     metrics.record_duration(s, clock::now() - started_at);
     res.status = 200;
-    res.set_content(export_response_body(e, s, {}), std::string(content_type_of(e)));
+    res.set_content(export_response_body(e, s, partial), std::string(content_type_of(e)));
   };
   if (items == 0) {  // nothing to store: an empty request is a successful one
     answer_ok();

@@ -7,12 +7,11 @@
 //     its output passes the limit, never inflated whole).
 //     Undecodable → 400 with a google.rpc.Status carrying the decoder's message; a body
 //     that does not arrive within body_timeout → 408.
-//     Traces and logs are handed to the store's writer; the answer waits for the COMMIT:
+//     Every signal is handed to the store's writer; the answer waits for the COMMIT:
 //     200 (an empty Export*ServiceResponse) only once the batch is durable. A full write
 //     queue → 429, a closing or failing store or no commit within commit_timeout → 503,
-//     both with Retry-After. Metrics are decoded (bad input still gets 400) and answered
-//     200 with partial_success: every data point rejected, because metric storage does not
-//     exist yet (issue 7).
+//     both with Retry-After. Metric summary points are not stored: the 200 then carries a
+//     partial_success counting them, with a message saying why.
 //     Every 4xx/5xx body is a Status in the request's encoding (OTLP/HTTP spec).
 //   GET /healthz → "ok";  GET /metrics → server_metrics.hpp, Prometheus text.
 //   With a bearer token set, every path needs `Authorization: Bearer <token>` (401 else).

@@ -24,14 +24,20 @@ bool reader::count(const delete_request& request, delete_result& out, std::strin
     n = static_cast<uint64_t>(s.int64(0));
     return true;
   };
-  // The same conditions as row_writer::delete_chunk (0: every row).
+  // The same conditions as row_writer::delete_chunk and metric_rows::delete_before (0:
+  // every row).
   return m.in_read("counting the rows to delete", error, [&] {
     return one(request.spans, "SELECT count(*) FROM spans WHERE ?1 = 0 OR start_ns < ?1",
                out.spans) &&
            one(request.logs,
                "SELECT count(*) FROM logs WHERE ?1 = 0 OR "
                "iif(time_ns <> 0, time_ns, observed_ns) < ?1",
-               out.logs);
+               out.logs) &&
+           one(request.metrics,
+               "SELECT (SELECT coalesce(sum(points), 0) FROM metric_chunks WHERE ?1 = 0 OR "
+               "last_ns < ?1) + (SELECT coalesce(sum(points), 0) FROM metric_head WHERE "
+               "?1 = 0 OR max_ns < ?1)",
+               out.metric_points);
   });
 }
 

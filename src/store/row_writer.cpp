@@ -181,7 +181,7 @@ bool row_writer::open(const std::string& path, std::string& error) {
   };
   for (auto& s : statements)
     if (!s.s.prepare(db_.get(), s.sql, error)) return false;
-  return true;
+  return metrics_.prepare(db_.get(), path, error);
 }
 
 bool row_writer::begin(std::string& error) {
@@ -206,6 +206,7 @@ bool row_writer::commit(std::string& error) {
     s.reset();
     return rc == SQLITE_DONE;
   };
+  if (!metrics_.flush(error)) return false;
   if (!block(insert_span_block_, first_span_, last_span_, span_min_ns_, span_max_ns_) ||
       !block(insert_log_block_, first_log_, last_log_, log_min_ns_, log_max_ns_)) {
     error = fail("recording the transaction's id range");
@@ -217,7 +218,40 @@ bool row_writer::commit(std::string& error) {
     error = fail("committing");
     return false;
   }
+  metrics_.committed();
   return true;
+}
+
+bool row_writer::write(const otlp::metric_batch& batch, metric_add_result& result,
+                       std::string& error) {
+  return metrics_.add(batch, *this, result, error);
+}
+
+bool row_writer::delete_metrics_chunk(int64_t before_ns, size_t max_rows, uint64_t& deleted,
+                                      bool& finished, std::string& error) {
+  uint64_t n = 0;
+  bool ok = begin(error) && metrics_.delete_before(before_ns, max_rows, n, finished, error) &&
+            commit(error);
+  if (ok) deleted += n;
+  else rollback();
+  std::string e;
+  if (!metrics_.refresh_head(e) && ok) {
+    error = e;
+    ok = false;
+  }
+  return ok;
+}
+
+bool row_writer::compact_metrics(size_t max_points, uint64_t& moved, uint64_t& corrupt,
+                                 std::string& error) {
+  bool ok = begin(error) && metrics_.compact(max_points, moved, corrupt, error) && commit(error);
+  if (!ok) rollback();
+  std::string e;
+  if (!metrics_.refresh_head(e) && ok) {
+    error = e;
+    ok = false;
+  }
+  return ok;
 }
 
 void row_writer::rollback() noexcept {
@@ -227,6 +261,7 @@ void row_writer::rollback() noexcept {
   }
   // Ids handed out inside the rolled-back transaction no longer exist.
   forget_caches();
+  metrics_.rollback();
 }
 
 void row_writer::forget_caches() noexcept {

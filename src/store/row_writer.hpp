@@ -13,6 +13,7 @@
 
 #include "otlp/codec.hpp"
 #include "store/attributes.hpp"
+#include "store/metric_rows.hpp"
 #include "store/sqlite.hpp"
 
 namespace agtel::store {
@@ -28,10 +29,23 @@ class row_writer final : public key_interner {
   bool begin(std::string& error);
   bool write(const otlp::trace_batch& batch, std::string& error);
   bool write(const otlp::log_batch& batch, std::string& error);
+  bool write(const otlp::metric_batch& batch, metric_add_result& result, std::string& error);
   bool commit(std::string& error);
   void rollback() noexcept;
 
   bool id_of(std::string_view key, int64_t& id) override;
+
+  // The ids of a resource and a scope row (deduplicated: inserted when new).
+  bool resource_id(const agtel::resource* r, int64_t& id, std::string& error);
+  bool scope_id(const instrumentation_scope* s, int64_t& id, std::string& error);
+
+  // One compaction transaction of the metric head (metric_rows.hpp); rolled back on failure.
+  bool compact_metrics(size_t max_points, uint64_t& moved, uint64_t& corrupt,
+                       std::string& error);
+  // One delete transaction of metric data (metric_rows::delete_before); rolled back on failure.
+  bool delete_metrics_chunk(int64_t before_ns, size_t max_rows, uint64_t& deleted,
+                            bool& finished, std::string& error);
+  const metric_rows& metrics() const noexcept { return metrics_; }
 
   // One delete transaction (row_deleter.cpp): at most `max_rows` spans (or log records)
   // older than `before_ns` (every row when it is 0) with ids from `cursor` on. Only the
@@ -49,8 +63,6 @@ class row_writer final : public key_interner {
     int64_t id;
     std::string content;
   };
-  bool resource_id(const agtel::resource* r, int64_t& id, std::string& error);
-  bool scope_id(const instrumentation_scope* s, int64_t& id, std::string& error);
   bool find_or_insert(sql::statement& find, sql::statement& insert, uint64_t hash,
                       const std::string& content, int64_t& id, std::string& error,
                       const std::function<void(sql::statement&)>& bind_insert);
@@ -63,6 +75,7 @@ class row_writer final : public key_interner {
   sql::statement insert_span_, insert_log_, insert_span_block_, insert_log_block_;
   sql::statement find_key_, insert_key_;
   sql::statement find_resource_, insert_resource_, find_scope_, insert_scope_;
+  metric_rows metrics_;
 
   struct string_hash {
     using is_transparent = void;

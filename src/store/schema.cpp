@@ -38,6 +38,29 @@ CREATE TABLE imports(id INTEGER PRIMARY KEY, time_ns INTEGER, source TEXT, spans
                      logs INTEGER);
 )sql";
 
+// Version 2: the metric store (store.hpp). Points reach metric_head first, one row per
+// transaction (one insert however many series it holds: ingest speed), and are compacted
+// into per-series chunks in the background. A chunk is found by its series and end time.
+constexpr const char* migrate_1_to_2 = R"sql(
+CREATE TABLE metric_series(id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, name TEXT NOT NULL,
+                           kind INTEGER NOT NULL, temporality INTEGER NOT NULL, unit TEXT,
+                           description TEXT, resource_id INTEGER, scope_id INTEGER,
+                           labels TEXT NOT NULL, last_ns INTEGER);
+CREATE INDEX metric_series_name ON metric_series(name);
+CREATE INDEX metric_series_hash ON metric_series(hash);
+CREATE TABLE metric_head(id INTEGER PRIMARY KEY, written_ns INTEGER NOT NULL,
+                         min_ns INTEGER NOT NULL, max_ns INTEGER NOT NULL,
+                         points INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE metric_chunks(series_id INTEGER NOT NULL, first_ns INTEGER NOT NULL,
+                           last_ns INTEGER NOT NULL, points INTEGER NOT NULL,
+                           data BLOB NOT NULL);
+CREATE INDEX metric_chunks_series ON metric_chunks(series_id, last_ns);
+CREATE INDEX metric_chunks_time ON metric_chunks(last_ns);
+CREATE TABLE metric_exemplars(series_id INTEGER NOT NULL, time_ns INTEGER, value REAL,
+                              trace_id BLOB, span_id BLOB, attributes TEXT);
+CREATE INDEX metric_exemplars_time ON metric_exemplars(time_ns);
+)sql";
+
 // Reads application_id, user_version and whether the file has any table. The first read
 // of a file that is not SQLite fails here ("file is not a database").
 bool identify(sql::connection& db, const std::string& path, int64_t& app, int64_t& ver,
@@ -84,7 +107,7 @@ bool create_or_migrate(sql::connection& db, const std::string& path, std::string
   }
   bool ok = true;
   if (ver == 0) ok = db.exec(create_v1, error, "creating the store tables in " + path);
-  // (Later versions: `if (ok && ver < 2) ok = db.exec(migrate_1_to_2, ...)`, and so on.)
+  if (ok && ver < 2) ok = db.exec(migrate_1_to_2, error, "adding the metric tables to " + path);
   if (ok) {
     std::string set = "PRAGMA application_id=" + std::to_string(application_id) +
                       "; PRAGMA user_version=" + std::to_string(version);

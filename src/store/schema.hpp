@@ -12,7 +12,7 @@
 
 namespace agtel::store::schema {
 
-inline constexpr int version = 1;
+inline constexpr int version = 2;
 inline constexpr int32_t application_id = 0x6167746c;  // "agtl"
 
 // Creates the tables in a new file, or migrates an older version to `version`, inside one

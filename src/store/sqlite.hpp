@@ -47,6 +47,7 @@ class statement {
   // (SQLITE_STATIC: the caller keeps them alive until step() returned).
   void bind_null(int i) noexcept { sqlite3_bind_null(s_, i); }
   void bind(int i, int64_t v) noexcept { sqlite3_bind_int64(s_, i, v); }
+  void bind_double(int i, double v) noexcept { sqlite3_bind_double(s_, i, v); }
   void bind_text(int i, std::string_view v) noexcept {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }

@@ -62,6 +62,7 @@
 #include "agtel/logs/log_record_data.hpp"
 #include "agtel/trace/ids.hpp"
 #include "otlp/codec.hpp"
+#include "query/series.hpp"
 
 namespace agtel::store {
 
@@ -79,11 +80,20 @@ struct writer_options {
   // passes its --retain-* values, 7 days unless told).
   std::chrono::nanoseconds traces_max_age{0};
   std::chrono::nanoseconds logs_max_age{0};
+  // Metric chunks whose last point, and exemplars whose time, is older than this are
+  // deleted (a chunk goes whole: up to one chunk's span, ~240 points, outlives the cutoff).
+  std::chrono::nanoseconds metrics_max_age{0};
   std::chrono::milliseconds retention_interval{60000};
   // The most rows one delete transaction removes: ingest waits at most that long.
   size_t max_delete_rows = 10000;
-  // Called on the writer thread when a retention pass fails (it is rolled back and tried
-  // again at the next interval); may be empty.
+  // The metric head (metric_rows.hpp) is compacted into per-series chunks when it holds
+  // this many points or its oldest row is this old, at most `metric_compaction_points`
+  // points per transaction (ingest waits at most one such step).
+  size_t metric_head_points = 50000;
+  std::chrono::milliseconds metric_head_age{60000};
+  size_t metric_compaction_points = 100000;
+  // Called on the writer thread when a retention pass or a compaction fails (it is rolled
+  // back and tried again later); may be empty.
   std::function<void(std::string_view error)> on_retention_error;
 };
 
@@ -104,14 +114,16 @@ using commit_callback = std::function<void(bool ok, std::string_view error)>;
 // What to delete (`writer::submit_delete`, `agtel clear`). Resources, scopes and
 // attribute keys that no row uses any more stay: they are small and deduplicated.
 struct delete_request {
-  bool spans = true, logs = true;
-  // Spans that started before, and log records whose time (else observed time) is before
-  // this time; 0 deletes every row of the chosen signals.
+  bool spans = true, logs = true, metrics = true;
+  // Spans that started before, log records whose time (else observed time) is before, and
+  // metric chunks that end before this time (with the exemplars before it); 0 deletes
+  // every row of the chosen signals (for metrics, the series catalogue too).
   timestamp_ns before_ns = 0;
 };
 
 struct delete_result {
   uint64_t spans = 0, logs = 0;  // rows deleted (also when a later chunk failed)
+  uint64_t metric_points = 0;    // points in the metric chunks and head rows deleted
 };
 
 // Called once, on the writer thread, after the last chunk: ok, or `error` says why the
@@ -131,7 +143,15 @@ struct writer_stats {
   uint64_t spans_deleted = 0;     // by retention and submit_delete
   uint64_t logs_deleted = 0;
   uint64_t deletes_failed = 0;    // delete transactions rolled back
+  uint64_t metric_points_stored = 0;     // committed to the metric head
+  uint64_t metric_points_compacted = 0;  // moved from the head into chunks
+  uint64_t metric_points_corrupt = 0;    // head groups that did not decode (dropped)
+  uint64_t compactions_failed = 0;
+  uint64_t metric_points_deleted = 0;
 };
+
+// The data points of a decoded metrics request (every kind, summaries included).
+size_t count_points(const otlp::metric_batch& batch) noexcept;
 
 class writer {
  public:
@@ -144,6 +164,9 @@ class writer {
   // Thread-safe; never blocks on I/O (a short lock to queue the batch).
   submit_result submit(otlp::trace_batch&& batch, commit_callback done);
   submit_result submit(otlp::log_batch&& batch, commit_callback done);
+  // Metric points are stored in their series (summaries are not stored: the receiver
+  // reports them as rejected). Acknowledged points are in metric_head, durable.
+  submit_result submit(otlp::metric_batch&& batch, commit_callback done);
   // Queues a delete (never queue_full). The writer thread runs it in transactions of at
   // most max_delete_rows rows, one between each two ingest transactions, so ingest keeps
   // going meanwhile. Pending deletes are answered with an error when the writer closes.
@@ -172,7 +195,16 @@ struct store_status {
   uint64_t traces = 0;  // distinct 4-byte trace id prefixes: may count a few less than
                         // the true number past ~100,000 traces
   timestamp_ns first_ns = 0, last_ns = 0;  // earliest span start / log time; 0 when empty
+  uint64_t metrics = 0, metric_series = 0;  // distinct metric names; series
+  uint64_t metric_points = 0;               // in chunks and in the head
   int schema_version = 0;
+};
+
+// `agtel metrics`: one entry per metric name and kind (a name sent with two kinds or units
+// is listed twice).
+struct metric_entry {
+  query::metric_info info;
+  uint64_t series = 0;
 };
 
 // `agtel traces`: every condition given must hold; newest first (the traces whose spans
@@ -228,6 +260,16 @@ class reader {
   // batch when the trace is not stored.
   bool read_trace(const trace::trace_id& id, otlp::trace_batch& out, std::string& error);
   bool find_logs(const log_query& q, otlp::log_batch& out, std::string& error);
+  bool list_metrics(std::vector<metric_entry>& out, std::string& error);
+  // The series of the metric `name` whose labels `select` accepts (every series when it is
+  // empty), with their points in [start_ns, end_ns) and, for each series, its last point
+  // before start_ns (a counter's baseline; with start_ns past every point, each series'
+  // latest point). A name stored with several kinds: the series of the kind most of them
+  // have. Unknown name: true, with out.metric.name empty.
+  bool read_series(const std::string& name,
+                   const std::function<bool(const query::label_set&)>& select,
+                   int64_t start_ns, int64_t end_ns, query::series_set& out,
+                   std::string& error);
   // How many rows `request` would delete now (`agtel clear` asks before it deletes).
   bool count(const delete_request& request, delete_result& out, std::string& error);
 

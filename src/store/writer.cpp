@@ -31,7 +31,7 @@ uint64_t now_ns() noexcept {
 }
 
 struct pending {
-  std::variant<otlp::trace_batch, otlp::log_batch> batch;
+  std::variant<otlp::trace_batch, otlp::log_batch, otlp::metric_batch> batch;
   commit_callback done;
   size_t items = 0;
 };
@@ -39,13 +39,26 @@ struct pending {
 // A delete being run: per signal, whether it is wanted, its cutoff (0: every row) and
 // how far it got.
 struct delete_job {
-  bool spans = false, logs = false;
-  int64_t spans_before = 0, logs_before = 0;
+  bool spans = false, logs = false, metrics = false;
+  int64_t spans_before = 0, logs_before = 0, metrics_before = 0;
   int64_t spans_cursor = 0, logs_cursor = 0;
   bool retention = false;  // ours: failures go to on_retention_error, no callback
   delete_callback done;
   delete_result result;
 };
+
+}  // namespace
+
+size_t count_points(const otlp::metric_batch& batch) noexcept {
+  size_t n = 0;
+  for (const metrics::resource_metrics& rm : batch.resource_metrics)
+    for (const metrics::scope_metrics& sm : rm.scopes)
+      for (const metrics::metric_data& m : sm.metrics)
+        std::visit([&](const auto& d) { n += d.points.size(); }, m.data);
+  return n;
+}
+
+namespace {
 
 int64_t to_i64(uint64_t v) noexcept {
   return static_cast<int64_t>(
@@ -70,7 +83,8 @@ struct writer::impl {
 
   std::atomic<uint64_t> spans_stored{0}, logs_stored{0}, batches_failed{0}, refused_full{0},
       transactions{0}, last_commit_ns{0}, total_commit_ns{0}, spans_deleted{0}, logs_deleted{0},
-      deletes_failed{0};
+      deletes_failed{0}, metric_points_stored{0}, metric_points_compacted{0},
+      metric_points_corrupt{0}, compactions_failed{0}, metric_points_deleted{0};
 
   std::thread thread;
 
@@ -109,14 +123,26 @@ struct writer::impl {
     };
     cutoff(options.traces_max_age, j.spans, j.spans_before);
     cutoff(options.logs_max_age, j.logs, j.logs_before);
-    if (!j.spans && !j.logs) return std::nullopt;
+    cutoff(options.metrics_max_age, j.metrics, j.metrics_before);
+    if (!j.spans && !j.logs && !j.metrics) return std::nullopt;
     return j;
   }
 
   // One chunk of `job`; true when the job is over (done, or failed: `error` set).
   bool delete_step(delete_job& job, bool& ok, std::string& error) {
     const bool spans = job.spans;
-    if (!spans && !job.logs) return true;
+    if (!spans && !job.logs) {
+      if (!job.metrics) return true;
+      const uint64_t before = job.result.metric_points;
+      bool finished = false;
+      ok = rows.delete_metrics_chunk(job.metrics_before, options.max_delete_rows,
+                                     job.result.metric_points, finished, error);
+      metric_points_deleted.fetch_add(job.result.metric_points - before,
+                                      std::memory_order_relaxed);
+      if (!ok) deletes_failed.fetch_add(1, std::memory_order_relaxed);
+      if (!ok || finished) job.metrics = false;
+      return !job.metrics;
+    }
     uint64_t& count = spans ? job.result.spans : job.result.logs;
     const uint64_t before = count;
     bool finished = false;
@@ -129,7 +155,7 @@ struct writer::impl {
       return true;
     }
     if (finished) (spans ? job.spans : job.logs) = false;
-    return !job.spans && !job.logs;
+    return !job.spans && !job.logs && !job.metrics;
   }
 
   void finish(delete_job& job, bool ok, std::string_view error) {
@@ -150,15 +176,23 @@ struct writer::impl {
     std::deque<pending> work;
     std::string error;
     std::optional<delete_job> job;  // the delete being run, one chunk per turn
-    const bool retention = options.traces_max_age.count() > 0 || options.logs_max_age.count() > 0;
+    const bool retention = options.traces_max_age.count() > 0 ||
+                           options.logs_max_age.count() > 0 ||
+                           options.metrics_max_age.count() > 0;
     auto next_retention = std::chrono::steady_clock::now();  // a first pass at open
     for (;;) {
       size_t items = 0;
       {
         std::unique_lock lock(mu);
-        auto ready = [&] { return !queue.empty() || stopping || !deletes.empty() || job; };
-        if (retention) wake.wait_until(lock, next_retention, ready);
-        else wake.wait(lock, ready);
+        auto ready = [&] {
+          return !queue.empty() || stopping || !deletes.empty() || job || compaction_due();
+        };
+        auto deadline = std::chrono::steady_clock::time_point::max();
+        if (retention) deadline = next_retention;
+        if (rows.metrics().head_points() > 0)
+          deadline = std::min(deadline, std::chrono::steady_clock::now() + options.metric_head_age);
+        if (deadline == std::chrono::steady_clock::time_point::max()) wake.wait(lock, ready);
+        else wake.wait_until(lock, deadline, ready);
         if (stopping && queue.empty()) break;  // nothing left to write
         if (!job && !deletes.empty()) {
           job = std::move(deletes.front());
@@ -177,6 +211,7 @@ struct writer::impl {
         next_retention = std::chrono::steady_clock::now() + options.retention_interval;
       }
       if (!work.empty()) write_and_answer(work, items, error);
+      if (compaction_due()) compact_step(error);
       if (job) {
         bool ok = true;
         error.clear();
@@ -224,16 +259,45 @@ struct writer::impl {
     idle.notify_all();
   }
 
+  // Whether the metric head should be compacted now: it holds many points, or its oldest
+  // row waited long enough (readers of recent data decode the whole head: keep it small).
+  bool compaction_due() const noexcept {
+    const metric_rows& m = rows.metrics();
+    if (m.head_points() == 0) return false;
+    if (m.head_points() >= options.metric_head_points) return true;
+    const int64_t age_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(options.metric_head_age).count();
+    return m.oldest_head_ns() != 0 && to_i64(realtime_ns()) - m.oldest_head_ns() >= age_ns;
+  }
+
+  void compact_step(std::string& error) {
+    error.clear();
+    uint64_t moved = 0, corrupt = 0;
+    if (rows.compact_metrics(options.metric_compaction_points, moved, corrupt, error)) {
+      metric_points_compacted.fetch_add(moved, std::memory_order_relaxed);
+      metric_points_corrupt.fetch_add(corrupt, std::memory_order_relaxed);
+      return;
+    }
+    compactions_failed.fetch_add(1, std::memory_order_relaxed);
+    try {
+      if (options.on_retention_error) options.on_retention_error(error);
+    } catch (...) {
+    }
+  }
+
   bool write(std::deque<pending>& work, std::string& error) {
     uint64_t spans = 0, logs = 0;
+    metric_add_result points;
     bool ok = rows.begin(error);
     for (size_t i = 0; ok && i < work.size(); ++i) {
       if (auto* t = std::get_if<otlp::trace_batch>(&work[i].batch)) {
         ok = rows.write(*t, error);
         spans += work[i].items;
-      } else {
-        ok = rows.write(std::get<otlp::log_batch>(work[i].batch), error);
+      } else if (auto* l = std::get_if<otlp::log_batch>(&work[i].batch)) {
+        ok = rows.write(*l, error);
         logs += work[i].items;
+      } else {
+        ok = rows.write(std::get<otlp::metric_batch>(work[i].batch), points, error);
       }
     }
     if (ok) ok = rows.commit(error);
@@ -243,6 +307,7 @@ struct writer::impl {
     }
     spans_stored.fetch_add(spans, std::memory_order_relaxed);
     logs_stored.fetch_add(logs, std::memory_order_relaxed);
+    metric_points_stored.fetch_add(points.stored, std::memory_order_relaxed);
     return true;
   }
 };
@@ -308,12 +373,26 @@ submit_result writer::submit(otlp::log_batch&& batch, commit_callback done) {
   }
 }
 
+submit_result writer::submit(otlp::metric_batch&& batch, commit_callback done) {
+  try {
+    pending p;
+    p.items = count_points(batch);
+    p.batch = std::move(batch);
+    p.done = std::move(done);
+    return impl_->enqueue(std::move(p));
+  } catch (...) {
+    impl_->refused_full.fetch_add(1, std::memory_order_relaxed);
+    return submit_result::queue_full;
+  }
+}
+
 submit_result writer::submit_delete(const delete_request& request, delete_callback done) {
   try {
     delete_job j;
     j.spans = request.spans;
     j.logs = request.logs;
-    j.spans_before = j.logs_before = to_i64(request.before_ns);
+    j.metrics = request.metrics;
+    j.spans_before = j.logs_before = j.metrics_before = to_i64(request.before_ns);
     j.done = std::move(done);
     return impl_->enqueue(std::move(j));
   } catch (...) {  // out of memory
@@ -347,6 +426,11 @@ writer_stats writer::stats() const noexcept {
   s.spans_deleted = i.spans_deleted.load(std::memory_order_relaxed);
   s.logs_deleted = i.logs_deleted.load(std::memory_order_relaxed);
   s.deletes_failed = i.deletes_failed.load(std::memory_order_relaxed);
+  s.metric_points_stored = i.metric_points_stored.load(std::memory_order_relaxed);
+  s.metric_points_compacted = i.metric_points_compacted.load(std::memory_order_relaxed);
+  s.metric_points_corrupt = i.metric_points_corrupt.load(std::memory_order_relaxed);
+  s.compactions_failed = i.compactions_failed.load(std::memory_order_relaxed);
+  s.metric_points_deleted = i.metric_points_deleted.load(std::memory_order_relaxed);
   {
     // std::mutex::lock does not fail in practice; the try keeps this noexcept honest.
     try {

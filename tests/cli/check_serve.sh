@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # agtel serve end to end, as a user runs it: `agtel demo` (two processes) exports over
 # OTLP/HTTP to a running `agtel serve`; while it still runs, the read commands find
-# every session, tool call and log record in the store; SIGTERM stops it cleanly; the
-# file passes SQLite's own integrity check.
+# every session, tool call, log record and metric in the store; SIGTERM stops it cleanly;
+# the file passes SQLite's own integrity check.
 #   check_serve.sh <path to agtel> <scratch directory>
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/agtel_serve.sh"
@@ -29,9 +29,9 @@ expect_exit() {
 start_agtel_serve "$agtel" "$db" serve.log || fail "agtel serve did not start"
 trap 'kill -9 $server 2>/dev/null || true' EXIT
 
-# The demo, both processes, sending traces and logs over OTLP/HTTP protobuf.
+# The demo, both processes, sending traces, metrics and logs over OTLP/HTTP protobuf.
 sessions=4
-OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=none \
+OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=otlp \
   OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port \
   "$agtel" demo --sessions $sessions --seed 11 --speed max >demo.out 2>demo.err ||
   fail "demo failed: $(cat demo.err)"
@@ -68,6 +68,35 @@ expect_exit 0 "$agtel" logs --db "$db" --json
 [[ $(jq '[.resourceLogs[].scopeLogs[].logRecords[]] | length' out.txt) -gt 0 ]] ||
   fail "logs --json: $(cat out.txt)"
 
+# Metrics: the catalogue, and the tool-call histogram counts every tool call of both
+# processes (the demo's simulated clock may run ahead of now: the range reaches far ahead).
+range=(--db "$db" --since 7d --until 2100-01-01T00:00:00Z)
+expect_exit 0 "$agtel" metrics --db "$db" --json
+jq -e '.[] | select(.name == "gen_ai.execute_tool.duration" and .kind == "histogram" and .series > 0)' \
+  out.txt >/dev/null || fail "metrics: no tool duration histogram: $(cat out.txt)"
+expect_exit 0 "$agtel" query gen_ai.execute_tool.duration "${range[@]}" --agg count --json
+counted=$(jq '[.series[].points[].value] | add' out.txt)
+[[ $counted == "$tool_calls" ]] || fail "query --agg count: $counted tool calls, the demo made $tool_calls: $(cat out.txt)"
+expect_exit 0 "$agtel" query gen_ai.execute_tool.duration "${range[@]}" --agg count --by gen_ai.tool.name --json
+[[ $(jq '[.series[].points[].value] | add' out.txt) == "$tool_calls" ]] || fail "query --by tool: $(cat out.txt)"
+jq -e 'all(.series[]; .labels["gen_ai.tool.name"] != null)' out.txt >/dev/null || fail "query --by: $(cat out.txt)"
+expect_exit 0 "$agtel" query gen_ai.execute_tool.duration "${range[@]}" --agg p95 \
+  --labels 'gen_ai.tool.name=~"search|read_file"'
+expect_exit 0 "$agtel" stats gen_ai.execute_tool.duration "${range[@]}" --json
+[[ $(jq .count out.txt) == "$tool_calls" ]] || fail "stats count: $(cat out.txt)"
+jq -e '.p50 <= .p95 and .p95 <= .p99 and .min <= .p50' out.txt >/dev/null || fail "stats order: $(cat out.txt)"
+expect_exit 1 "$agtel" query gen_ai.execute_tool.duration --db "$db" --since 2099-01-01T00:00:00Z --until 2100-01-01T00:00:00Z
+expect_exit 1 "$agtel" query gen_ai.execute_tool.duration "${range[@]}" --labels gen_ai.tool.name=no-such-tool
+expect_exit 2 "$agtel" query gen_ai.execute_tool.duraton --db "$db"
+grep -q "did you mean gen_ai.execute_tool.duration" err.txt || fail "unknown metric: $(cat err.txt)"
+expect_exit 2 "$agtel" query gen_ai.execute_tool.duration --db "$db" --labels 'a=~('
+grep -q "bad regex" err.txt || fail "bad regex: $(cat err.txt)"
+expect_exit 2 "$agtel" query gen_ai.execute_tool.duration --db "$db" --agg p101
+expect_exit 2 "$agtel" query gen_ai.execute_tool.duration --db "$db" --interval 5x
+expect_exit 2 "$agtel" query gen_ai.execute_tool.duration --db "$db" --range forever
+expect_exit 0 "$agtel" status --db "$db" --json
+(($(jq .metricPoints out.txt) > 0)) || fail "status: no metric points: $(cat out.txt)"
+
 # Found, none, error.
 expect_exit 1 "$agtel" traces --db "$db" --service no-such-service
 expect_exit 1 "$agtel" trace 0123456789abcdef0123456789abcdef --db "$db"
@@ -88,10 +117,11 @@ expect_exit 0 "$agtel" status --db "$db" --json
 [[ $(jq -r .spans out.txt) == "$spans" ]] || fail "spans changed after the stop"
 logs=$(jq -r .logs out.txt)
 ((logs > 0)) || fail "no log records stored"
+points=$(jq -r .metricPoints out.txt)
 
 # agtel clear, the server stopped. Without --yes and without a terminal: refused, nothing gone.
 expect_exit 2 "$agtel" clear --db "$db" </dev/null
-grep -q -- "would delete $spans spans and $logs log records.*--yes" err.txt ||
+grep -q -- "would delete $spans spans, $logs log records and $points metric points.*--yes" err.txt ||
   fail "clear without --yes: $(cat err.txt)"
 expect_exit 0 "$agtel" status --db "$db" --json
 [[ $(jq -r .spans out.txt) == "$spans" && $(jq -r .logs out.txt) == "$logs" ]] ||
@@ -109,9 +139,12 @@ expect_exit 0 "$agtel" status --db "$db" --json
 [[ $(jq -r .spans out.txt) == "$spans" ]] || fail "clear --logs deleted spans: $(cat out.txt)"
 # Everything.
 expect_exit 0 "$agtel" clear --db "$db" --yes </dev/null
-grep -q "deleted $spans spans and 0 log records" out.txt || fail "clear: $(cat out.txt)"
+grep -q "deleted $spans spans, 0 log records and $points metric points" out.txt || fail "clear: $(cat out.txt)"
 expect_exit 0 "$agtel" status --db "$db" --json
 [[ $(jq -r .spans out.txt) == 0 ]] || fail "spans left after clear: $(cat out.txt)"
+[[ $(jq -r .metricPoints out.txt) == 0 && $(jq -r .metricSeries out.txt) == 0 ]] ||
+  fail "metrics left after clear: $(cat out.txt)"
 expect_exit 1 "$agtel" traces --db "$db"
+expect_exit 1 "$agtel" metrics --db "$db"
 [[ $(sqlite3 "$db" "PRAGMA integrity_check") == ok ]] || fail "integrity_check after clear"
 echo "check_serve: $sessions sessions, $spans spans, $tool_calls tool calls stored and found; clear ok"

@@ -51,7 +51,7 @@ TEST_F(StoreOpen, CreatesTheDirectoryAndReopens) {
   ASSERT_TRUE(r) << error;
   store::store_status st;
   ASSERT_TRUE(r->status(st, error)) << error;
-  EXPECT_EQ(st.schema_version, 1);
+  EXPECT_EQ(st.schema_version, 2);
   EXPECT_EQ(st.spans, 0u);
   EXPECT_GT(st.file_bytes, 0u);
 }

@@ -98,7 +98,7 @@ TEST_F(StoreRetention, DeletesOldRowsPerSignalAndKeepsNewOnes) {
   ASSERT_TRUE(store_batch(*w, logs_at(1000 * s, 4)));
   ASSERT_TRUE(store_batch(*w, logs_at(5000 * s, 1)));
 
-  store::delete_request spans_only{true, false, 3000 * s};
+  store::delete_request spans_only{true, false, false, 3000 * s};
   store::delete_result n;
   {
     auto r = open_reader();
@@ -114,7 +114,7 @@ TEST_F(StoreRetention, DeletesOldRowsPerSignalAndKeepsNewOnes) {
   EXPECT_EQ(st.spans, 2u);
   EXPECT_EQ(st.logs, 5u);  // logs untouched
 
-  ASSERT_TRUE(run_delete(*w, {false, true, 3000 * s}, n));
+  ASSERT_TRUE(run_delete(*w, {false, true, false, 3000 * s}, n));
   EXPECT_EQ(n.logs, 4u);
   st = status();
   EXPECT_EQ(st.spans, 2u);
@@ -128,7 +128,7 @@ TEST_F(StoreRetention, DeletesOldRowsPerSignalAndKeepsNewOnes) {
   EXPECT_EQ(w->stats().logs_deleted, 4u);
 
   // Again: nothing older is left.
-  ASSERT_TRUE(run_delete(*w, {true, true, 3000 * s}, n));
+  ASSERT_TRUE(run_delete(*w, {true, true, false, 3000 * s}, n));
   EXPECT_EQ(n.spans + n.logs, 0u);
   EXPECT_EQ(integrity(), "ok");
 }
@@ -144,7 +144,7 @@ TEST_F(StoreRetention, TimeBlocksStillPruneRightAfterADelete) {
   ASSERT_TRUE(store_batch(*w, spans_at(6000 * s, 1, 3)));
 
   store::delete_result n;
-  ASSERT_TRUE(run_delete(*w, {true, true, 3000 * s}, n));
+  ASSERT_TRUE(run_delete(*w, {true, true, false, 3000 * s}, n));
   EXPECT_EQ(n.spans, 4u);
 
   auto st = status();
@@ -176,7 +176,7 @@ TEST_F(StoreRetention, DeletesInChunksWhileIngestKeepsBeingAnswered) {
   }
   std::atomic<bool> delete_done{false};
   std::promise<store::delete_result> deleted;
-  ASSERT_EQ(w->submit_delete({true, true, 3000 * s},
+  ASSERT_EQ(w->submit_delete({true, true, false, 3000 * s},
                              [&](bool ok, const store::delete_result& n, std::string_view e) {
                                EXPECT_TRUE(ok) << e;
                                delete_done = true;

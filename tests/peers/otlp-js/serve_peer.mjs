@@ -7,10 +7,11 @@
 // http/protobuf (exporter-*-otlp-proto) and http/json (exporter-*-otlp-http): makes a
 // parent and a child span and three log records with the JS SDK, exports them with the
 // exporter (the export must succeed: the server answers only after COMMIT), checks that a
-// wrong token fails the export, and that metrics are answered as not stored. Then SIGTERM
+// wrong token fails the export, and exports a counter and a histogram. Then SIGTERM
 // (the server must exit 0), and `agtel trace <id> --json` / `agtel logs --json` must give
 // back every span and record with its ids, names, kinds, times, attributes, events, status,
-// resource and scope.
+// resource and scope, and `agtel query --json` the counter's value and the histogram's
+// count and sum per service.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -111,15 +112,17 @@ try {
     const logs = await exportWith(new make.logs({ url: url('logs'), headers: auth }), records);
     assert.equal(logs.code, ExportResultCode.SUCCESS, `${protocol} logs: ${logs.error}`);
 
-    // Metrics: decoded and answered 200 with every point rejected (no metric storage yet);
-    // the JS exporter treats a partial success as a success and only logs it.
+    // Metrics: a counter and a histogram, stored (checked with agtel query below).
     class CollectOnce extends MetricReader {
       async onForceFlush() {}
       async onShutdown() {}
     }
     const reader = new CollectOnce({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
     const meterProvider = new MeterProvider({ resource, readers: [reader] });
-    meterProvider.getMeter('js.meter').createCounter('requests').add(3, { route: '/a' });
+    const meter = meterProvider.getMeter('js.meter');
+    meter.createCounter('requests').add(3, { route: '/a' });
+    const latency = meter.createHistogram('latency', { unit: 's' });
+    for (const v of [0.1, 0.2, 4]) latency.record(v, { route: '/a' });
     const { resourceMetrics } = await reader.collect();
     const metrics = await exportWith(new make.metrics({ url: url('metrics'), headers: auth }), resourceMetrics);
     assert.equal(metrics.code, ExportResultCode.SUCCESS, `${protocol} metrics: ${metrics.error}`);
@@ -193,5 +196,18 @@ for (const [protocol, { spans, records }] of Object.entries(sent)) {
   }
 }
 assert.equal(spansChecked, 4);
+
+// Metrics, per service (= protocol): the counter's last value and the histogram's count and sum.
+const range = ['--since', '7d', '--until', '2100-01-01T00:00:00Z', '--by', 'service.name'];
+const perService = (out) => Object.fromEntries(out.series.map((x) => [x.labels['service.name'], x.points.map((p) => p.value)]));
+const requests = perService(cli('query', 'requests', '--agg', 'last', ...range));
+const counts = perService(cli('query', 'latency', '--agg', 'count', ...range));
+const sums = perService(cli('query', 'latency', '--agg', 'sum', ...range));
+for (const protocol of Object.keys(sent)) {
+  const service = `js-${protocol}`;
+  assert.deepEqual(requests[service], [3], `${protocol}: requests counter`);
+  assert.deepEqual(counts[service], [3], `${protocol}: latency count`);
+  assert.ok(Math.abs(sums[service][0] - 4.3) < 1e-9, `${protocol}: latency sum ${sums[service]}`);
+}
 fs.rmSync(dir, { recursive: true, force: true });
-console.log('serve_peer: http/protobuf and http/json spans and log records stored and read back equal');
+console.log('serve_peer: http/protobuf and http/json spans, log records and metrics stored and read back equal');
