@@ -18,6 +18,9 @@
 #include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -76,71 +79,97 @@ std::string encoded_request(uint64_t seed) {
   return out;
 }
 
-void BM_serve_ingest(benchmark::State& state) {
-  const auto clients = static_cast<size_t>(state.range(0));
-  const fs::path dir = fs::temp_directory_path() /
-                       ("agtel-serve-bench-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::string error;
+// agtel serve in-process (the receiver and the store in a temporary directory) and the
+// clients that load it: each client thread posts its requests, one in flight at a time.
+struct serve_under_load {
+  fs::path dir = fs::temp_directory_path() /
+                 ("agtel-serve-bench-" + std::to_string(std::random_device{}()));
   store::writer_options wo;
-  wo.path = (dir / "agtel.db").string();
-  auto writer = store::writer::open(wo, error);
-  if (!writer) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  server::receiver_options ro;
-  ro.port = 0;
-  server::otlp_http_receiver receiver(ro, *writer);
-  if (!receiver.start(error)) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  std::vector<std::string> requests;
-  for (uint64_t i = 0; i < 32; ++i) requests.push_back(encoded_request(i + 1));
+  std::unique_ptr<store::writer> writer;
+  std::unique_ptr<server::otlp_http_receiver> receiver;
+  std::string error;
 
-  const size_t requests_per_client = 16;  // per iteration
-  uint64_t spans = 0;
-  bool failed = false;
-  for (auto _ : state) {
+  bool start() {
+    fs::create_directories(dir);
+    wo.path = (dir / "agtel.db").string();
+    writer = store::writer::open(wo, error);
+    if (!writer) return false;
+    server::receiver_options ro;
+    ro.port = 0;
+    receiver = std::make_unique<server::otlp_http_receiver>(ro, *writer);
+    return receiver->start(error);
+  }
+
+  // Posts requests_of(c) from each client c to `path`; false (and `error`) when one was
+  // not answered 200.
+  bool run_clients(size_t clients, const char* path,
+                   const std::function<const std::vector<std::string>&(size_t)>& requests_of) {
     std::vector<std::thread> threads;
     std::atomic<bool> bad{false};
+    std::mutex mu;
     for (size_t c = 0; c < clients; ++c) {
       threads.emplace_back([&, c] {
-        httplib::Client client("127.0.0.1", receiver.port());
-        for (size_t k = 0; k < requests_per_client; ++k) {
-          const std::string& body = requests[(c * requests_per_client + k) % requests.size()];
-          auto res = client.Post("/v1/traces", body, "application/x-protobuf");
-          if (!res || res->status != 200) bad = true;
+        httplib::Client client("127.0.0.1", receiver->port());
+        for (const std::string& body : requests_of(c)) {
+          auto res = client.Post(path, body, "application/x-protobuf");
+          if ((!res || res->status != 200) && !bad.exchange(true)) {
+            std::lock_guard lock(mu);
+            error = "a request was not answered 200: " +
+                    (res ? std::to_string(res->status) + " " + res->body
+                         : httplib::to_string(res.error()));
+          }
         }
       });
     }
     for (auto& t : threads) t.join();
-    if (bad) {
-      failed = true;
-      break;
+    return !bad;
+  }
+
+  // Stops the server (its writer commits what is queued) and reports the store's figures.
+  void finish(benchmark::State& state) {
+    receiver->stop();
+    writer->drain(std::chrono::seconds(30));
+    const auto st = writer->stats();
+    const double items = static_cast<double>(st.spans_stored + st.metric_points_stored);
+    if (st.transactions) {
+      state.counters["items_per_commit"] = items / static_cast<double>(st.transactions);
+      state.counters["mean_commit_ms"] =
+          static_cast<double>(st.total_commit_ns) / static_cast<double>(st.transactions) / 1e6;
+    }
+    std::error_code ec;
+    const double bytes = static_cast<double>(fs::file_size(wo.path, ec)) +
+                         static_cast<double>(fs::file_size(wo.path + "-wal", ec));
+    if (st.spans_stored)
+      state.counters["bytes_per_span_with_wal"] = bytes / static_cast<double>(st.spans_stored);
+    receiver.reset();
+    writer.reset();
+    fs::remove_all(dir, ec);
+  }
+};
+
+void BM_serve_ingest(benchmark::State& state) {
+  const auto clients = static_cast<size_t>(state.range(0));
+  serve_under_load serve;
+  if (!serve.start()) {
+    state.SkipWithError(serve.error.c_str());
+    return;
+  }
+  constexpr size_t requests_per_client = 16;  // per iteration
+  std::vector<std::vector<std::string>> requests(clients);
+  for (size_t c = 0; c < clients; ++c)
+    for (size_t k = 0; k < requests_per_client; ++k)
+      requests[c].push_back(encoded_request(c * requests_per_client + k + 1));
+  uint64_t spans = 0;
+  for (auto _ : state) {
+    if (!serve.run_clients(clients, "/v1/traces", [&](size_t c) -> const auto& { return requests[c]; })) {
+      state.SkipWithError(serve.error.c_str());
+      return;
     }
     spans += clients * requests_per_client * batch_spans;
   }
-  if (failed) {
-    state.SkipWithError("a request was not answered 200");
-    return;
-  }
-  receiver.stop();
-  writer->drain(std::chrono::seconds(30));
-  const auto st = writer->stats();
-  std::error_code ec;
-  const double bytes = static_cast<double>(fs::file_size(wo.path, ec)) +
-                       static_cast<double>(fs::file_size(wo.path + "-wal", ec));
   state.counters["spans_per_s"] =
       benchmark::Counter(static_cast<double>(spans), benchmark::Counter::kIsRate);
-  state.counters["spans_per_commit"] =
-      st.transactions ? static_cast<double>(st.spans_stored) / static_cast<double>(st.transactions) : 0;
-  state.counters["mean_commit_ms"] =
-      st.transactions ? static_cast<double>(st.total_commit_ns) / static_cast<double>(st.transactions) / 1e6 : 0;
-  state.counters["bytes_per_span_with_wal"] = spans ? bytes / static_cast<double>(spans) : 0;
-  writer.reset();
-  fs::remove_all(dir);
+  serve.finish(state);
 }
 BENCHMARK(BM_serve_ingest)
     ->ArgName("clients")
@@ -184,25 +213,29 @@ std::string encoded_collection(size_t instance, size_t series, timestamp_ns t) {
   return out;
 }
 
+// The receiver's share per request: decoding one collection of 1,000 series.
+void BM_decode_collection(benchmark::State& state) {
+  const std::string body = encoded_collection(0, 1000, realtime_ns());
+  for (auto _ : state) {
+    otlp::metric_batch batch;
+    std::string error = otlp::decode_metrics_protobuf(body, batch);
+    if (!error.empty()) {
+      state.SkipWithError(error.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(batch);
+  }
+  state.counters["samples_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * 1000, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_decode_collection)->Unit(benchmark::kMicrosecond);
+
 void BM_serve_metrics(benchmark::State& state) {
   const auto clients = static_cast<size_t>(state.range(0));
   constexpr size_t series = 1000, requests_per_client = 16;
-  const fs::path dir = fs::temp_directory_path() /
-                       ("agtel-serve-bench-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::string error;
-  store::writer_options wo;
-  wo.path = (dir / "agtel.db").string();
-  auto writer = store::writer::open(wo, error);
-  if (!writer) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  server::receiver_options ro;
-  ro.port = 0;
-  server::otlp_http_receiver receiver(ro, *writer);
-  if (!receiver.start(error)) {
-    state.SkipWithError(error.c_str());
+  serve_under_load serve;
+  if (!serve.start()) {
+    state.SkipWithError(serve.error.c_str());
     return;
   }
   // Each client's collections, 15 s apart.
@@ -211,48 +244,17 @@ void BM_serve_metrics(benchmark::State& state) {
   for (size_t c = 0; c < clients; ++c)
     for (size_t k = 0; k < requests_per_client; ++k)
       requests[c].push_back(encoded_collection(c, series, t0 + k * 15'000'000'000ull));
-
   uint64_t samples = 0;
-  bool failed = false;
   for (auto _ : state) {
-    std::vector<std::thread> threads;
-    std::atomic<bool> bad{false};
-    for (size_t c = 0; c < clients; ++c) {
-      threads.emplace_back([&, c] {
-        httplib::Client client("127.0.0.1", receiver.port());
-        for (const std::string& body : requests[c]) {
-          auto res = client.Post("/v1/metrics", body, "application/x-protobuf");
-          if (!res || res->status != 200) {
-            if (!bad.exchange(true))
-              std::fprintf(stderr, "serve_bench: %s\n",
-                           res ? (std::to_string(res->status) + " " + res->body).c_str()
-                               : httplib::to_string(res.error()).c_str());
-          }
-        }
-      });
-    }
-    for (auto& t : threads) t.join();
-    if (bad) {
-      failed = true;
-      break;
+    if (!serve.run_clients(clients, "/v1/metrics", [&](size_t c) -> const auto& { return requests[c]; })) {
+      state.SkipWithError(serve.error.c_str());
+      return;
     }
     samples += clients * requests_per_client * series;
   }
-  if (failed) {
-    state.SkipWithError("a request was not answered 200");
-    return;
-  }
-  receiver.stop();
-  writer->drain(std::chrono::seconds(30));
-  const auto st = writer->stats();
   state.counters["samples_per_s"] =
       benchmark::Counter(static_cast<double>(samples), benchmark::Counter::kIsRate);
-  state.counters["samples_per_commit"] =
-      st.transactions ? static_cast<double>(st.metric_points_stored) / static_cast<double>(st.transactions) : 0;
-  state.counters["mean_commit_ms"] =
-      st.transactions ? static_cast<double>(st.total_commit_ns) / static_cast<double>(st.transactions) / 1e6 : 0;
-  writer.reset();
-  fs::remove_all(dir);
+  serve.finish(state);
 }
 BENCHMARK(BM_serve_metrics)
     ->ArgName("clients")

@@ -172,6 +172,21 @@ struct metric_commands::state {
     return true;
   }
 
+  // What query and anomalies share: the range, the selection, the evaluation. `found`, or
+  // the exit code of the failure (reported).
+  int select_and_evaluate(query::series_set& data, query::range_query& q,
+                          std::vector<query::result_series>& result) {
+    int64_t start = 0, end = 0;
+    std::string error;
+    if (!time_range(start, end, error)) return fail(error);
+    auto r = open();
+    if (!r) return failed;
+    if (!read(*r, start, end, data, error) || !make_query(data.metric, start, end, q, error) ||
+        !query::evaluate(data, q, result, error))
+      return fail(error);
+    return found;
+  }
+
   int run_metrics();
   int run_query();
   int run_stats();
@@ -310,17 +325,10 @@ int metric_commands::state::run_metrics() {
 }
 
 int metric_commands::state::run_query() {
-  int64_t start = 0, end = 0;
-  std::string error;
-  if (!time_range(start, end, error)) return fail(error);
-  auto r = open();
-  if (!r) return failed;
   query::series_set data;
-  if (!read(*r, start, end, data, error)) return fail(error);
   query::range_query q;
-  if (!make_query(data.metric, start, end, q, error)) return fail(error);
   std::vector<query::result_series> result;
-  if (!query::evaluate(data, q, result, error)) return fail(error);
+  if (int code = select_and_evaluate(data, q, result); code != found) return code;
 
   if (json) {
     std::string out = "{\"metric\":" + json_string(data.metric.name) +
@@ -404,18 +412,11 @@ int metric_commands::state::run_stats() {
 }
 
 int metric_commands::state::run_anomalies() {
-  int64_t start = 0, end = 0;
-  std::string error;
   if (range == "1h" && since.empty()) range = "24h";  // a window needs history
-  if (!time_range(start, end, error)) return fail(error);
-  auto r = open();
-  if (!r) return failed;
   query::series_set data;
-  if (!read(*r, start, end, data, error)) return fail(error);
   query::range_query q;
-  if (!make_query(data.metric, start, end, q, error)) return fail(error);
   std::vector<query::result_series> result;
-  if (!query::evaluate(data, q, result, error)) return fail(error);
+  if (int code = select_and_evaluate(data, q, result); code != found) return code;
   const std::vector<query::anomaly> found_anomalies = query::find_anomalies(result, window, k);
   if (json) {
     std::string out = "[";

@@ -1,3 +1,4 @@
+#include "store/numbers.hpp"
 #include "store/metric_rows.hpp"
 
 #include <algorithm>
@@ -18,17 +19,6 @@ namespace {
 // Bounds the series cache: a client sending endless distinct label values costs at most
 // this many entries in memory (the database still has them all).
 constexpr size_t max_cached_series = 200000;
-
-uint64_t fnv1a(std::string_view a, uint64_t h = 1469598103934665603ull) noexcept {
-  for (unsigned char c : a) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-int64_t to_i64(uint64_t v) noexcept {
-  return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-             ? std::numeric_limits<int64_t>::max()
-             : static_cast<int64_t>(v);
-}
 
 double or_nan(const std::optional<double>& v) noexcept {
   return v ? *v : std::numeric_limits<double>::quiet_NaN();

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "store/numbers.hpp"
 #include "store/reader_impl.hpp"
 #include "store/schema.hpp"
 
@@ -40,12 +41,6 @@ uint64_t file_size(const std::string& p) {
   std::error_code ec;
   auto n = std::filesystem::file_size(p, ec);
   return ec ? 0 : static_cast<uint64_t>(n);
-}
-
-int64_t to_i64(uint64_t v) noexcept {
-  return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-             ? std::numeric_limits<int64_t>::max()
-             : static_cast<int64_t>(v);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <limits>
 #include <unordered_set>
 
+#include "store/numbers.hpp"
 #include "store/lifted.hpp"
 #include "store/reader_impl.hpp"
 
@@ -19,12 +20,6 @@ namespace {
 // The indexed prefix of a trace id (schema.cpp: spans_trace).
 void bind_trace_prefix(sql::statement& s, int col, const trace::trace_id& id) {
   s.bind_blob(col, id.bytes().data(), 4);
-}
-
-int64_t to_i64(uint64_t v) noexcept {
-  return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-             ? std::numeric_limits<int64_t>::max()
-             : static_cast<int64_t>(v);
 }
 
 bool same_id(std::span<const uint8_t> blob, const trace::trace_id& id) noexcept {

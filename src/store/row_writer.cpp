@@ -1,3 +1,4 @@
+#include "store/numbers.hpp"
 #include "store/row_writer.hpp"
 
 #include <algorithm>
@@ -18,17 +19,6 @@ namespace attr = agent::semconv::attr;
 // costs at most this many entries (the database still has them all).
 constexpr size_t max_cached_keys = 100000;
 constexpr size_t max_cached_rows = 10000;
-
-uint64_t fnv1a(std::string_view a, uint64_t h = 1469598103934665603ull) noexcept {
-  for (unsigned char c : a) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-int64_t to_i64(uint64_t v) noexcept {
-  return v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-             ? std::numeric_limits<int64_t>::max()
-             : static_cast<int64_t>(v);
-}
 
 const std::string* string_attribute(const attribute_list& a, std::string_view key) noexcept {
   const attribute_value* v = a.find(key);

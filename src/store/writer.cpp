@@ -17,6 +17,7 @@
 #include <variant>
 
 #include "agtel/common/time.hpp"
+#include "store/numbers.hpp"
 #include "store/row_writer.hpp"
 #include "store/store.hpp"
 
@@ -58,15 +59,6 @@ size_t count_points(const otlp::metric_batch& batch) noexcept {
   return n;
 }
 
-namespace {
-
-int64_t to_i64(uint64_t v) noexcept {
-  return static_cast<int64_t>(
-      std::min<uint64_t>(v, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
-}
-
-}  // namespace
-
 struct writer::impl {
   writer_options options;
   row_writer rows;
@@ -87,6 +79,20 @@ struct writer::impl {
       metric_points_corrupt{0}, compactions_failed{0}, metric_points_deleted{0};
 
   std::thread thread;
+
+  template <class Batch>
+  submit_result enqueue(Batch&& batch, size_t items, commit_callback done) noexcept {
+    try {
+      pending p;
+      p.items = items;
+      p.batch = std::move(batch);
+      p.done = std::move(done);
+      return enqueue(std::move(p));
+    } catch (...) {  // out of memory: refuse like a full queue
+      refused_full.fetch_add(1, std::memory_order_relaxed);
+      return submit_result::queue_full;
+    }
+  }
 
   submit_result enqueue(pending&& p) {
     std::lock_guard lock(mu);
@@ -348,42 +354,18 @@ writer::~writer() {
 }
 
 submit_result writer::submit(otlp::trace_batch&& batch, commit_callback done) {
-  try {
-    pending p;
-    p.items = batch.spans.size();
-    p.batch = std::move(batch);
-    p.done = std::move(done);
-    return impl_->enqueue(std::move(p));
-  } catch (...) {  // out of memory: refuse like a full queue
-    impl_->refused_full.fetch_add(1, std::memory_order_relaxed);
-    return submit_result::queue_full;
-  }
+  const size_t items = batch.spans.size();
+  return impl_->enqueue(std::move(batch), items, std::move(done));
 }
 
 submit_result writer::submit(otlp::log_batch&& batch, commit_callback done) {
-  try {
-    pending p;
-    p.items = batch.records.size();
-    p.batch = std::move(batch);
-    p.done = std::move(done);
-    return impl_->enqueue(std::move(p));
-  } catch (...) {
-    impl_->refused_full.fetch_add(1, std::memory_order_relaxed);
-    return submit_result::queue_full;
-  }
+  const size_t items = batch.records.size();
+  return impl_->enqueue(std::move(batch), items, std::move(done));
 }
 
 submit_result writer::submit(otlp::metric_batch&& batch, commit_callback done) {
-  try {
-    pending p;
-    p.items = count_points(batch);
-    p.batch = std::move(batch);
-    p.done = std::move(done);
-    return impl_->enqueue(std::move(p));
-  } catch (...) {
-    impl_->refused_full.fetch_add(1, std::memory_order_relaxed);
-    return submit_result::queue_full;
-  }
+  const size_t items = count_points(batch);
+  return impl_->enqueue(std::move(batch), items, std::move(done));
 }
 
 submit_result writer::submit_delete(const delete_request& request, delete_callback done) {

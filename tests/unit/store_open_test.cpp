@@ -31,15 +31,6 @@ std::string reader_error(const std::string& path) {
   return error;
 }
 
-void run_sql(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* msg = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
-  sqlite3_free(msg);
-  sqlite3_close(db);
-}
-
 TEST_F(StoreOpen, CreatesTheDirectoryAndReopens) {
   std::string nested = (dir_ / "a" / "b" / "agtel.db").string();
   std::string error;
