@@ -5,8 +5,10 @@
 #   1. `agtel serve` starts on a free loopback port with a scratch store
 #      (build/release/example-store/agtel.db, emptied each run);
 #   2. `agtel demo` simulates agent sessions (one sub-agent in a child process) and
-#      exports their traces and logs to it over OTLP/HTTP, as any OpenTelemetry SDK would;
-#   3. `agtel status`, `agtel traces` and `agtel trace <id>` read the store;
+#      exports their traces, metrics and logs to it over OTLP/HTTP, as any OpenTelemetry
+#      SDK would;
+#   3. `agtel status`, `agtel traces`, `agtel trace <id>`, `agtel metrics`, `agtel query`
+#      and `agtel stats` read the store;
 #   4. the server is stopped with SIGTERM.
 #
 # With arguments, runs `agtel <arguments>` instead (e.g. `example`, `demo --sessions 50`).
@@ -33,7 +35,7 @@ head -1 "$work/serve.log"
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 step agtel demo --sessions 5 --seed 7
-OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=none \
+OTEL_TRACES_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp OTEL_METRICS_EXPORTER=otlp \
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$port \
   "$agtel" demo --sessions 5 --seed 7 --speed max
 
@@ -47,6 +49,20 @@ trace=$("$agtel" traces --db "$db" --status error --limit 1 --json | sed -nE 's/
 [[ -n $trace ]] || trace=$("$agtel" traces --db "$db" --limit 1 --json | sed -nE 's/.*"traceId":"([0-9a-f]{32})".*/\1/p')
 step agtel trace "$trace"
 "$agtel" trace "$trace" --db "$db"
+
+range=(--range 15m)
+step agtel metrics
+"$agtel" metrics --db "$db"
+
+step agtel query gen_ai.client.operation.duration --agg p95 --by gen_ai.request.model
+"$agtel" query gen_ai.client.operation.duration --db "$db" "${range[@]}" --agg p95 \
+  --by gen_ai.request.model
+
+step agtel query llm.cost --agg last --by gen_ai.request.model
+"$agtel" query llm.cost --db "$db" "${range[@]}" --agg last --by gen_ai.request.model
+
+step agtel stats gen_ai.execute_tool.duration
+"$agtel" stats gen_ai.execute_tool.duration --db "$db" "${range[@]}"
 
 kill -TERM $server
 wait $server
