@@ -53,6 +53,19 @@ struct temp_store {
 
 enum class shape { counter, gauge, histogram };
 
+// The next point of `points`, cleared, as series `i` at time t: its model and agent
+// labels, and the start time every series shares.
+template <class Points>
+auto& series_point(Points& points, size_t i, int64_t t) {
+  auto& p = points.next();
+  p = {};
+  p.attributes.set("gen_ai.request.model", models[i % 4]);
+  p.attributes.set("gen_ai.agent.name", "agent-" + std::to_string(i / 4));
+  p.start_time = static_cast<timestamp_ns>(t0);
+  p.time = static_cast<timestamp_ns>(t);
+  return p;
+}
+
 // One collection: `series` series of `what`, one point each at time t. Counters grow by
 // 0..7 a point; gauges are a queue length; histograms have 12 buckets.
 otlp::metric_batch collection(size_t series, shape what, int64_t t, uint64_t step,
@@ -72,12 +85,7 @@ otlp::metric_batch collection(size_t series, shape what, int64_t t, uint64_t ste
     m.unit = "s";
     metrics::histogram_data h;
     for (size_t i = 0; i < series; ++i) {
-      auto& p = h.points.next();
-      p = {};
-      p.attributes.set("gen_ai.request.model", models[i % 4]);
-      p.attributes.set("gen_ai.agent.name", "agent-" + std::to_string(i / 4));
-      p.start_time = static_cast<timestamp_ns>(t0);
-      p.time = static_cast<timestamp_ns>(t);
+      auto& p = series_point(h.points, i, t);
       p.bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
       p.bucket_counts.assign(12, 0);
       for (size_t k = 0; k < 12; ++k) p.bucket_counts[k] = step * (k + 1) + (rng() % 3) * step / 4;
@@ -92,12 +100,7 @@ otlp::metric_batch collection(size_t series, shape what, int64_t t, uint64_t ste
     metrics::sum_data d;
     d.monotonic = what == shape::counter;
     for (size_t i = 0; i < series; ++i) {
-      auto& p = d.points.next();
-      p = {};
-      p.attributes.set("gen_ai.request.model", models[i % 4]);
-      p.attributes.set("gen_ai.agent.name", "agent-" + std::to_string(i / 4));
-      p.start_time = static_cast<timestamp_ns>(t0);
-      p.time = static_cast<timestamp_ns>(t);
+      auto& p = series_point(d.points, i, t);
       p.value = what == shape::counter ? static_cast<int64_t>(step * 4 + rng() % 8 * step / 8)
                                        : static_cast<int64_t>(rng() % 20);
     }
@@ -224,23 +227,25 @@ filled& histogram_store() {
   return data;
 }
 
-void BM_metric_query_p95(benchmark::State& state) {
-  filled& data = histogram_store();
+// A reader of `data`'s store; null, with the benchmark skipped, when it cannot be opened.
+std::unique_ptr<store::reader> open_reader(benchmark::State& state, const filled& data) {
   std::string error;
   auto r = store::reader::open(data.dir.path, error);
-  if (!r) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
-  query::range_query q;
-  q.start_ns = t0 + 15 * second;
-  q.end_ns = q.start_ns + 3600 * second;
-  q.step_ns = 0;
-  q.agg = {query::aggregation::quantile, 0.95};
+  if (!r) state.SkipWithError(error.c_str());
+  return r;
+}
+
+// Times `q` on `metric`: each iteration reads the metric's series over the query's range
+// from `data`'s store and evaluates the query on them.
+void time_query(benchmark::State& state, const filled& data, const char* metric,
+                const query::range_query& q) {
+  auto r = open_reader(state, data);
+  if (!r) return;
+  std::string error;
   for (auto _ : state) {
     query::series_set s;
     std::vector<query::result_series> out;
-    if (!r->read_series("gen_ai.client.operation.duration", {}, q.start_ns, q.end_ns, s, error) ||
+    if (!r->read_series(metric, {}, q.start_ns, q.end_ns, s, error) ||
         !query::evaluate(s, q, out, error) || out.empty()) {
       state.SkipWithError(error.empty() ? "no result" : error.c_str());
       return;
@@ -248,17 +253,22 @@ void BM_metric_query_p95(benchmark::State& state) {
     benchmark::DoNotOptimize(out);
   }
 }
+
+void BM_metric_query_p95(benchmark::State& state) {
+  query::range_query q;
+  q.start_ns = t0 + 15 * second;
+  q.end_ns = q.start_ns + 3600 * second;
+  q.step_ns = 0;
+  q.agg = {query::aggregation::quantile, 0.95};
+  time_query(state, histogram_store(), "gen_ai.client.operation.duration", q);
+}
 BENCHMARK(BM_metric_query_p95)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The store's share of the above: reading and decoding the 1,000 series.
 void BM_metric_read_histograms(benchmark::State& state) {
-  filled& data = histogram_store();
+  auto r = open_reader(state, histogram_store());
+  if (!r) return;
   std::string error;
-  auto r = store::reader::open(data.dir.path, error);
-  if (!r) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
   for (auto _ : state) {
     query::series_set s;
     if (!r->read_series("gen_ai.client.operation.duration", {}, t0 + 15 * second,
@@ -273,28 +283,13 @@ BENCHMARK(BM_metric_read_histograms)->Unit(benchmark::kMillisecond)->UseRealTime
 
 void BM_metric_query_1m_points(benchmark::State& state) {
   static filled data(1000, 1000, shape::gauge);  // 1,000,000 points
-  std::string error;
-  auto r = store::reader::open(data.dir.path, error);
-  if (!r) {
-    state.SkipWithError(error.c_str());
-    return;
-  }
   query::range_query q;
   q.start_ns = t0;
   q.end_ns = t0 + 1000 * 15 * second;
   q.step_ns = 300 * second;
   q.agg = {query::aggregation::avg, 0};
   q.by = {"gen_ai.request.model"};
-  for (auto _ : state) {
-    query::series_set s;
-    std::vector<query::result_series> out;
-    if (!r->read_series("task.queue.size", {}, q.start_ns, q.end_ns, s, error) ||
-        !query::evaluate(s, q, out, error) || out.empty()) {
-      state.SkipWithError(error.empty() ? "no result" : error.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(out);
-  }
+  time_query(state, data, "task.queue.size", q);
 }
 BENCHMARK(BM_metric_query_1m_points)->Unit(benchmark::kMillisecond)->UseRealTime();
 

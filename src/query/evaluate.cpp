@@ -143,7 +143,7 @@ double histogram_value(const Histogram& h, const range_query& query, double seco
   const double per = query.fn == transform::rate ? seconds : 1;
   const double count = static_cast<double>(h.count);
   switch (query.agg.op) {
-    case aggregation::quantile: return quantile(h, query.agg.q);
+    case aggregation::quantile: return within_observed(quantile(h, query.agg.q), h.min, h.max);
     case aggregation::count: return count / per;
     case aggregation::sum: return h.sum / per;
     case aggregation::avg: return h.count == 0 ? nan : h.sum / count;

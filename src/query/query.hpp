@@ -198,6 +198,9 @@ struct result_series {
 //     there are only positive buckets, upper bound 0 if only negative ones), then
 //     positive buckets, each (base^k, base^(k+1)] (mirrored for negative), interpolated
 //     linearly as Prometheus 2.42 does for native histograms; empty buckets are skipped.
+//   A quantile is kept within the bucket's observed [min, max] when those are known (see
+//   below): interpolation alone can answer beyond the largest value recorded. Prometheus
+//   has no min/max and does not clamp; with min/max unknown the answers are the same.
 //   count = Δcount, sum = Δsum, avg = Δsum / Δcount; fn=rate divides count and sum by the
 //   bucket's seconds (quantile, avg, min and max are ratios and do not change). min/max
 //   come from the points' min/max: known for delta points and for a cumulative point

@@ -1,6 +1,7 @@
 // Statistics over raw values: numpy-style quantiles, mean and population stddev.
 #pragma once
 
+#include <cmath>
 #include <span>
 
 namespace agtel::query {
@@ -14,6 +15,16 @@ double quantile_linear(std::span<double> values, double q);
 // Several quantiles at once, `qs` ascending: each selection works only on the part of
 // `values` above the previous one, so p50+p95+p99 cost little more than p50 alone.
 void quantiles_linear(std::span<double> values, std::span<const double> qs, std::span<double> out);
+
+// A percentile estimated from histogram buckets, kept within the observed [min, max] when
+// the points told them (NaN: unknown). Interpolating inside the last bucket can otherwise
+// answer more than the largest value ever recorded.
+inline double within_observed(double estimate, double min, double max) noexcept {
+  if (std::isnan(estimate)) return estimate;
+  if (!std::isnan(min) && estimate < min) return min;
+  if (!std::isnan(max) && estimate > max) return max;
+  return estimate;
+}
 
 struct moments {
   double mean;

@@ -42,9 +42,9 @@ void from_histograms(const series_set& data, Produce produce, summary& out) {
   out.avg = merged.sum / static_cast<double>(merged.count);
   out.min = merged.min;  // NaN when a part did not know it
   out.max = merged.max;
-  out.p50 = quantile(merged, 0.50);
-  out.p95 = quantile(merged, 0.95);
-  out.p99 = quantile(merged, 0.99);
+  out.p50 = within_observed(quantile(merged, 0.50), merged.min, merged.max);
+  out.p95 = within_observed(quantile(merged, 0.95), merged.min, merged.max);
+  out.p99 = within_observed(quantile(merged, 0.99), merged.min, merged.max);
 }
 
 }  // namespace

@@ -128,7 +128,24 @@ TEST(QueryHistogram, DeltaPointsAddUpAndMinMaxNeedsEveryPart) {
                                           hist(21, b125, {0, 0, 1, 0}, 3, 20, 3, 3)})});
   EXPECT_EQ(eval1(d, range(10, 30, 10, aggregation::count)), (pts{{20, 2}, {30, 1}}));
   EXPECT_EQ(eval1(d, range(10, 30, 10, aggregation::min)), (pts{{30, 3}}));
-  EXPECT_EQ(eval1(d, range(10, 30, 10, aggregation::quantile, 0.5)), (pts{{20, 1}, {30, 3.5}}));
+  // The second bucket's one value is known to be 3 (min = max = 3): interpolation in
+  // (2, 5] would say 3.5, the observed range keeps it at 3. The first bucket's min/max are
+  // unknown (one part did not tell): no clamp.
+  EXPECT_EQ(eval1(d, range(10, 30, 10, aggregation::quantile, 0.5)), (pts{{20, 1}, {30, 3}}));
+}
+
+TEST(QueryHistogram, QuantilesStayWithinTheObservedMinAndMax) {
+  // One delta point: 4 values in (1, 2], min 1.2, max 1.4; p99 by interpolation ≈ 1.99.
+  const auto d = histograms(temporality::delta,
+                            {hseries({}, {hist(11, b125, {0, 4, 0, 0}, 5.2, 10, 1.2, 1.4)})});
+  EXPECT_EQ(eval1(d, range(10, 20, 10, aggregation::quantile, 0.99)), (pts{{20, 1.4}}));
+  // p1 by interpolation ≈ 1.01: below the min.
+  EXPECT_EQ(eval1(d, range(10, 20, 10, aggregation::quantile, 0.01)), (pts{{20, 1.2}}));
+  query::summary sum;
+  std::string error;
+  ASSERT_TRUE(query::summarize(d, 10 * s, 20 * s, sum, error)) << error;
+  EXPECT_EQ(sum.p99, 1.4);
+  EXPECT_EQ(sum.max, 1.4);
 }
 
 TEST(QueryHistogram, PrometheusEdgeCases) {

@@ -12,14 +12,7 @@
 // This program is both the subject (it records and serves the metrics in-process) and the
 // driver (it spawns prometheus/promtool, bounded in time, and kills them at the end).
 // Registered with ctest by tests/peers/prometheus/CMakeLists.txt (label "peer").
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -32,22 +25,20 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "agtel/export/prometheus_exporter.hpp"
 #include "agtel/metrics/buckets.hpp"
 #include "agtel/metrics/meter_provider.hpp"
 #include "agtel/trace/tracer_provider.hpp"
-
-extern char** environ;
+#include "prometheus_process.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
+using namespace agtel::test;  // prometheus_process.hpp
 using agtel::exporter::prometheus_exporter;
 using agtel::exporter::prometheus_format;
 namespace fs = std::filesystem;
@@ -164,136 +155,30 @@ struct registry {
   }
 };
 
-// ---- processes, ports, files ------------------------------------------------------------
-
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "agtel-prom-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-// A child process with stdout and stderr in `log`; killed (TERM, then KILL) on destruction.
-class child_process {
- public:
-  child_process(const std::vector<std::string>& argv, const fs::path& log) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~child_process() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(20ms);
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
-
- private:
-  pid_t pid_ = -1;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Waits until `done()` or the deadline; true when done.
-bool wait_until(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done) {
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(250ms);
-  }
-  return done();
-}
-
 // ---- a Prometheus server ---------------------------------------------------------------
 
-class prometheus_server {
- public:
-  prometheus_server(const fs::path& dir, uint16_t text_port, uint16_t om_port)
-      : port_(free_port()), client_("127.0.0.1", port_) {
-    std::ofstream cfg(dir / "prometheus.yml");
-    cfg << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
-        << "scrape_configs:\n"
-        << "  - job_name: agtel_text\n    static_configs:\n      - targets: ['127.0.0.1:"
-        << text_port << "']\n"
-        << "  - job_name: agtel_om\n    static_configs:\n      - targets: ['127.0.0.1:" << om_port
-        << "']\n";
-    cfg.close();
-    log_ = dir / "prometheus.log";
-    process_.emplace(
-        std::vector<std::string>{AGTEL_PROMETHEUS,
-                                 "--config.file=" + (dir / "prometheus.yml").string(),
-                                 "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-                                 "--storage.tsdb.path=" + (dir / "data").string(),
-                                 "--enable-feature=exemplar-storage", "--log.level=warn"},
-        log_);
-    client_.set_connection_timeout(2s);
-    client_.set_read_timeout(5s);
-  }
-  bool running() const { return process_ && process_->running(); }
-  std::string log() const { return read_file(log_); }
+// Test 2 asks Prometheus every `poll` until it has what the test waits for.
+constexpr std::chrono::milliseconds poll = 250ms;
 
-  bool ready() {
-    auto r = client_.Get("/-/ready");
-    return r && r->status == 200;
-  }
-  // GET `path` with `params`; the parsed JSON `data`, or null on any failure.
-  nlohmann::json api(const std::string& path, const httplib::Params& params) {
-    auto r = client_.Get(path, params, httplib::Headers{});
-    if (!r || r->status != 200) return nullptr;
-    auto j = nlohmann::json::parse(r->body, nullptr, false);
-    if (j.is_discarded() || j.value("status", "") != "success") return nullptr;
-    return j["data"];
-  }
-  // The instant vector of `query`.
-  nlohmann::json query(const std::string& q) {
-    auto data = api("/api/v1/query", {{"query", q}});
+// Prometheus scraping both endpoints (exemplar storage on), and the answers test 2 reads.
+class peer_prometheus : public prometheus_server {
+ public:
+  peer_prometheus(const fs::path& dir, uint16_t text_port, uint16_t om_port)
+      : prometheus_server(dir, {.jobs = {{"agtel_text", text_port}, {"agtel_om", om_port}},
+                                .flags = {"--enable-feature=exemplar-storage"},
+                                .read_timeout = 5s}) {}
+  // The instant vector of `q` now (empty on any failure).
+  nlohmann::json vector(const std::string& q) {
+    auto data = query(q);
     if (data.is_null() || data["resultType"] != "vector") return nlohmann::json::array();
     return data["result"];
   }
-  // The single value of `query`, if it has exactly one series.
+  // The single value of `q`, if it has exactly one series.
   std::optional<double> value(const std::string& q) {
-    auto r = query(q);
+    auto r = vector(q);
     if (r.size() != 1) return std::nullopt;
     return std::stod(r[0]["value"][1].get<std::string>());
   }
-
- private:
-  uint16_t port_;
-  fs::path log_;
-  std::optional<child_process> process_;
-  httplib::Client client_;
 };
 
 // histogram_quantile as Prometheus 2.42 computes it (promql/quantile.go bucketQuantile):
@@ -450,8 +335,8 @@ TEST(PrometheusPeer, PrometheusScrapesAndQueries) {
   ASSERT_TRUE(reg.text_endpoint->start());
   ASSERT_TRUE(reg.om_endpoint->start());
   temp_dir dir;
-  prometheus_server prom(dir.path, reg.text_endpoint->port(), reg.om_endpoint->port());
-  ASSERT_TRUE(wait_until(deadline, [&] { return prom.ready() || !prom.running(); }) &&
+  peer_prometheus prom(dir.path, reg.text_endpoint->port(), reg.om_endpoint->port());
+  ASSERT_TRUE(wait_until(deadline, [&] { return prom.ready() || !prom.running(); }, poll) &&
               prom.running())
       << prom.log();
 
@@ -464,15 +349,15 @@ TEST(PrometheusPeer, PrometheusScrapesAndQueries) {
     }
     return true;
   };
-  ASSERT_TRUE(wait_until(deadline, [&] { return count_is(n); }))
+  ASSERT_TRUE(wait_until(deadline, [&] { return count_is(n); }, poll))
       << "Prometheus never saw the first half\n"
-      << prom.log() << prom.query("up").dump();
+      << prom.log() << prom.vector("up").dump();
 
   // Second half, after Prometheus has a sample of the first: rate() over the window then
   // scales every bucket by the same factor (see the quantile check below).
   reg.record_latencies();
   reg.record_with_exemplar();
-  ASSERT_TRUE(wait_until(deadline, [&] { return count_is(2 * n); })) << prom.log();
+  ASSERT_TRUE(wait_until(deadline, [&] { return count_is(2 * n); }, poll)) << prom.log();
 
   for (const std::string job : {"agtel_text", "agtel_om"}) {
     SCOPED_TRACE(job);
@@ -517,7 +402,7 @@ TEST(PrometheusPeer, PrometheusScrapesAndQueries) {
         "histogram_quantile(0.95, sum by (le) (rate(task_duration_seconds_bucket{"
         "task_type=\"plan\"," +
         j + "}[1m])))");
-    ASSERT_TRUE(q) << prom.query("task_duration_seconds_bucket{" + j + "}").dump();
+    ASSERT_TRUE(q) << prom.vector("task_duration_seconds_bucket{" + j + "}").dump();
     EXPECT_TRUE(near(*q, expected)) << "Prometheus: " << *q << ", expected " << expected;
     // And the median, which falls in another bucket.
     auto median = prom.value(
@@ -529,16 +414,16 @@ TEST(PrometheusPeer, PrometheusScrapesAndQueries) {
 
     // Escaped label values come back byte for byte (invalid UTF-8 as U+FFFD), and keys
     // that collide after sanitizing are merged with ';'.
-    auto esc = prom.query("escape_check{" + j + "}");
+    auto esc = prom.vector("escape_check{" + j + "}");
     ASSERT_EQ(esc.size(), 1u) << esc.dump();
     EXPECT_EQ(esc[0]["metric"]["value"], hostile_value_repaired);
     EXPECT_EQ(esc[0]["metric"]["weird_key_name"], "k;c");
-    auto hostile_route = prom.query("peer_requests_total{http_method=\"POST\"," + j + "}");
+    auto hostile_route = prom.vector("peer_requests_total{http_method=\"POST\"," + j + "}");
     ASSERT_EQ(hostile_route.size(), 1u);
     EXPECT_EQ(hostile_route[0]["metric"]["route"], hostile_value_repaired);
 
     // target_info carries the resource.
-    auto target = prom.query("target_info{" + j + "}");
+    auto target = prom.vector("target_info{" + j + "}");
     ASSERT_EQ(target.size(), 1u) << target.dump();
     EXPECT_EQ(target[0]["metric"]["service_name"], "peer-test");
     EXPECT_EQ(target[0]["metric"]["service_instance_id"], "peer-1");
@@ -568,7 +453,8 @@ TEST(PrometheusPeer, PrometheusScrapesAndQueries) {
                            om_ids = exemplar_trace_ids("agtel_om");
                            return std::find(om_ids.begin(), om_ids.end(), reg.exemplar_trace_id) !=
                                   om_ids.end();
-                         }))
+                         },
+                         poll))
       << "trace " << reg.exemplar_trace_id << " not among " << om_ids.size() << " exemplars";
   EXPECT_TRUE(exemplar_trace_ids("agtel_text").empty());
   EXPECT_TRUE(prom.running()) << prom.log();
