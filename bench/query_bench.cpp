@@ -194,3 +194,5 @@ void BM_query_anomalies_1M(benchmark::State& state) {
 BENCHMARK(BM_query_anomalies_1M)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+BENCHMARK_MAIN();
