@@ -93,10 +93,13 @@ int main(int argc, char** argv) {
   agtel::cli::serve_options serve;
   CLI::App* serve_cmd = app.add_subcommand(
       "serve",
-      "Receive OTLP/HTTP (traces, metrics, logs) and keep it in a SQLite store, until "
+      "Receive OTLP/HTTP and OTLP/gRPC (traces, metrics, logs) and keep it in a SQLite store, until "
       "SIGINT/SIGTERM");
   serve_cmd->add_option("--http", serve.http, "Address to listen on, ADDR:PORT")
       ->capture_default_str();
+  serve_cmd->add_option("--grpc", serve.grpc,
+                        "OTLP/gRPC address, ADDR:PORT, or off (default: 127.0.0.1:4317; a free "
+                        "port when --http's port is 0)");
   serve_cmd->add_option("--db", serve.db,
                         "Store file (default: $XDG_DATA_HOME/agtel/agtel.db, else "
                         "~/.local/share/agtel/agtel.db)");

@@ -9,8 +9,12 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <sstream>
 
+#include "server/otlp_grpc_receiver.hpp"
 #include "server/otlp_http_receiver.hpp"
 #include "store/store.hpp"
 #include "store_commands.hpp"
@@ -110,6 +114,21 @@ int run_serve(const serve_options& options) {
       return 2;
     }
   }
+  server::grpc_receiver_options go;
+  const bool grpc_on = options.grpc != "off";
+  if (options.grpc.empty()) {
+    go.port = ro.port == 0 ? 0 : 4317;
+  } else if (grpc_on && !parse_listen_address(options.grpc, go.host, go.port)) {
+    std::cerr << "agtel serve: --grpc expects ADDR:PORT (e.g. 127.0.0.1:4317 or [::1]:4317) or "
+                 "off, got '"
+              << options.grpc << "'\n";
+    return 2;
+  }
+  go.max_message_bytes = ro.max_body_bytes;
+  go.bearer_token = ro.bearer_token;
+  go.worker_threads = ro.worker_threads;
+  go.commit_timeout = ro.commit_timeout;
+  go.retry_after = ro.retry_after;
   store::writer_options wo;
   wo.path = options.db.empty() ? default_db_path() : options.db;
   wo.traces_max_age = options.retain_traces;
@@ -138,17 +157,43 @@ int run_serve(const serve_options& options) {
     std::cerr << "agtel serve: " << error << " (use --http ADDR:PORT to choose another)\n";
     return 2;
   }
+  // Declared after `receiver`, whose counters it shares: stopped and destroyed first.
+  std::optional<server::otlp_grpc_receiver> grpc_receiver;
+  if (grpc_on) {
+    grpc_receiver.emplace(go, *writer, &receiver.metrics());
+    if (!grpc_receiver->start(error)) {
+      std::cerr << "agtel serve: " << error << " (use --grpc ADDR:PORT to choose another, or "
+                << "--grpc off)\n";
+      return 2;
+    }
+  }
   const bool v6 = ro.host.find(':') != std::string::npos;
   std::cout << "agtel serve: OTLP/HTTP on http://" << (v6 ? "[" : "") << ro.host << (v6 ? "]" : "")
             << ":" << receiver.port() << " (/v1/traces, /v1/logs, /v1/metrics), store "
             << writer->path() << (ro.bearer_token.empty() ? "" : ", bearer token required")
-            << std::endl;
+            << "\n";
+  if (grpc_receiver) {
+    const bool g6 = go.host.find(':') != std::string::npos;
+    std::cout << "agtel serve: OTLP/gRPC on " << (g6 ? "[" : "") << go.host << (g6 ? "]" : "")
+              << ":" << grpc_receiver->port() << " (grpc://, the OTLP Export services)\n";
+  }
+  std::cout << std::flush;
 
   int received = 0;
   sigwait(&stop_signals, &received);
   std::cerr << "agtel serve: " << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << ": finishing the requests in flight\n";
+  // Both stop accepting at once, then finish their calls in flight.
+  std::thread grpc_stop;
+  if (grpc_receiver) {
+    try {
+      grpc_stop = std::thread([&] { grpc_receiver->stop(); });
+    } catch (const std::system_error&) {
+      grpc_receiver->stop();
+    }
+  }
   receiver.stop();
+  if (grpc_stop.joinable()) grpc_stop.join();
   const bool drained = writer->drain(std::chrono::seconds(30));
   const store::writer_stats stats = writer->stats();
   writer.reset();

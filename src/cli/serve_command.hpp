@@ -1,4 +1,4 @@
-// `agtel serve`: the OTLP/HTTP receiver (src/server) in front of the store's writer
+// `agtel serve`: the OTLP/HTTP and OTLP/gRPC receivers (src/server) in front of the store's writer
 // (src/store), until SIGINT or SIGTERM.
 #pragma once
 
@@ -10,6 +10,9 @@ namespace agtel::cli {
 
 struct serve_options {
   std::string http = "127.0.0.1:4318";  // ADDR:PORT ([v6addr]:PORT); port 0 picks a free one
+  // OTLP/gRPC: ADDR:PORT, or "off". Empty: 127.0.0.1:4317, or a free port when --http's
+  // port is 0 (so that servers started for tests and scripts do not collide on 4317).
+  std::string grpc;
   std::string db;                       // empty: default_db_path() (store_commands.hpp)
   std::string auth_token_file;          // empty: no authentication
   uint64_t max_body_bytes = 16u << 20;

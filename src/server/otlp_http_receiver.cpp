@@ -9,13 +9,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <variant>
 
 #include "sdk/common/detail/ascii.hpp"
+#include "server/otlp_ingest.hpp"
 #include "server/otlp_responses.hpp"
 #include "server/server_metrics.hpp"
 
@@ -34,38 +33,6 @@ std::optional<body_encoding> encoding_of(const httplib::Request& req, std::strin
   if (iequals(media, "application/x-protobuf")) return body_encoding::protobuf;
   if (iequals(media, "application/json")) return body_encoding::json;
   return std::nullopt;
-}
-
-// Compares the whole of both strings whatever differs first, so that the time taken does
-// not tell an attacker how much of a guessed token was right.
-bool constant_time_equal(std::string_view a, std::string_view b) noexcept {
-  const size_t n = std::max(a.size(), b.size());
-  unsigned diff = a.size() == b.size() ? 0u : 1u;
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned>(x ^ y);
-  }
-  return diff == 0;
-}
-
-// The answer of one request, waiting for the writer's COMMIT (done() runs on the writer
-// thread; the worker waits here with a deadline).
-struct commit_wait {
-  std::mutex mutex;
-  std::condition_variable cv;
-  bool done = false;
-  bool ok = false;
-  std::string error;
-};
-
-size_t count_summary_points(const otlp::metric_batch& batch) {
-  size_t n = 0;
-  for (const metrics::resource_metrics& rm : batch.resource_metrics)
-    for (const metrics::scope_metrics& sm : rm.scopes)
-      for (const metrics::metric_data& m : sm.metrics)
-        if (auto* q = std::get_if<metrics::summary_data>(&m.data)) n += q->points.size();
-  return n;
 }
 
 }  // namespace
@@ -93,11 +60,7 @@ struct otlp_http_receiver::impl {
 
   bool authorized(const httplib::Request& req) const {
     if (options.bearer_token.empty()) return true;
-    const std::string& value = req.get_header_value("Authorization");
-    constexpr std::string_view scheme = "Bearer ";
-    if (value.size() < scheme.size() || !iequals(trim(std::string_view(value).substr(0, scheme.size())), "bearer"))
-      return false;
-    return constant_time_equal(std::string_view(value).substr(scheme.size()), options.bearer_token);
+    return bearer_authorized(req.get_header_value("Authorization"), options.bearer_token);
   }
 
   void answer_unauthorized(httplib::Response& res, std::optional<body_encoding> e) const {
@@ -149,10 +112,6 @@ struct otlp_http_receiver::impl {
                      const httplib::ContentReader& content_reader);
   void handle_export_checked(otlp::signal s, const httplib::Request& req, httplib::Response& res,
                              const httplib::ContentReader& content_reader);
-  template <class Batch>
-  void store_batch(otlp::signal s, Batch&& batch, size_t items, body_encoding e,
-                   httplib::Response& res, clock::time_point started_at,
-                   const otlp::partial_success& partial = {});
 };
 
 void otlp_http_receiver::impl::handle_export(otlp::signal s, const httplib::Request& req,
@@ -263,110 +222,21 @@ void otlp_http_receiver::impl::handle_export_checked(otlp::signal s, const httpl
     return;
   }
 
-  const char* what = e == body_encoding::protobuf ? "OTLP/protobuf" : "OTLP/JSON";
-  auto decode_failed = [&](const std::string& message) {
-    metrics.count_request(s, "bad_request");
-    error(res, 400, e, rpc_code::invalid_argument,
-          std::string("invalid ") + what + " export request: " + message);
-  };
-  switch (s) {
-    case otlp::signal::traces: {
-      otlp::trace_batch batch;
-      std::string err = e == body_encoding::protobuf ? otlp::decode_traces_protobuf(body, batch)
-                                                     : otlp::decode_traces_json(body, batch);
-      if (!err.empty()) return decode_failed(err);
-      const size_t items = batch.spans.size();
-      return store_batch(s, std::move(batch), items, e, res, started_at);
-    }
-    case otlp::signal::logs: {
-      otlp::log_batch batch;
-      std::string err = e == body_encoding::protobuf ? otlp::decode_logs_protobuf(body, batch)
-                                                     : otlp::decode_logs_json(body, batch);
-      if (!err.empty()) return decode_failed(err);
-      const size_t items = batch.records.size();
-      return store_batch(s, std::move(batch), items, e, res, started_at);
-    }
-    case otlp::signal::metrics: {
-      otlp::metric_batch batch;
-      std::string err = e == body_encoding::protobuf ? otlp::decode_metrics_protobuf(body, batch)
-                                                     : otlp::decode_metrics_json(body, batch);
-      if (!err.empty()) return decode_failed(err);
-      // Summaries (a legacy Prometheus type no OpenTelemetry SDK produces) are not stored;
-      // the answer says so, and everything else is.
-      const size_t points = store::count_points(batch);
-      const size_t summaries = count_summary_points(batch);
-      otlp::partial_success partial;
-      if (summaries > 0) {
-        partial.rejected = static_cast<int64_t>(summaries);
-        partial.error_message =
-            std::to_string(summaries) +
-            " summary data point(s) not stored: agtel stores gauges, sums and histograms";
-        metrics.count_items(s, summaries, summaries);
-      }
-      return store_batch(s, std::move(batch), points - summaries, e, res, started_at, partial);
-    }
+  const ingest_result r =
+      ingest_export(s, e, body, writer, metrics,
+                    ingest_options{options.commit_timeout, options.retry_after}, started_at);
+  switch (r.outcome) {
+    case ingest_outcome::accepted:
+      res.status = 200;
+      res.set_content(export_response_body(e, s, r.partial), std::string(content_type_of(e)));
+      return;
+    case ingest_outcome::bad_request:
+      return error(res, 400, e, rpc_code::invalid_argument, r.message);
+    case ingest_outcome::throttled:
+      return error(res, 429, e, rpc_code::resource_exhausted, r.message);
+    case ingest_outcome::unavailable:
+      return error(res, 503, e, rpc_code::unavailable, r.message);
   }
-}
-
-template <class Batch>
-void otlp_http_receiver::impl::store_batch(otlp::signal s, Batch&& batch, size_t items,
-                                           body_encoding e, httplib::Response& res,
-                                           clock::time_point started_at,
-                                           const otlp::partial_success& partial) {
-  auto answer_ok = [&] {
-    metrics.count_request(s, "accepted");
-    metrics.record_duration(s, clock::now() - started_at);
-    res.status = 200;
-    res.set_content(export_response_body(e, s, partial), std::string(content_type_of(e)));
-  };
-  if (items == 0) {  // nothing to store: an empty request is a successful one
-    answer_ok();
-    return;
-  }
-  auto wait = std::make_shared<commit_wait>();
-  const store::submit_result submitted =
-      writer.submit(std::forward<Batch>(batch), [wait](bool ok, std::string_view error) {
-        std::lock_guard lock(wait->mutex);
-        wait->done = true;
-        wait->ok = ok;
-        wait->error = error;
-        wait->cv.notify_all();
-      });
-  if (submitted == store::submit_result::queue_full) {
-    metrics.count_items(s, items, items);
-    metrics.count_request(s, "throttled");
-    error(res, 429, e, rpc_code::resource_exhausted,
-          "the store's write queue is full; retry after " +
-              std::to_string(options.retry_after.count()) + " s");
-    return;
-  }
-  if (submitted == store::submit_result::closed) {
-    metrics.count_items(s, items, items);
-    metrics.count_request(s, "unavailable");
-    error(res, 503, e, rpc_code::unavailable, "the server is shutting down; retry later");
-    return;
-  }
-  std::unique_lock lock(wait->mutex);
-  if (!wait->cv.wait_for(lock, options.commit_timeout, [&] { return wait->done; })) {
-    // The batch may still be committed later; a retry then stores it twice, which is the
-    // lesser harm than acknowledging what is not (yet) durable.
-    metrics.count_items(s, items, items);
-    metrics.count_request(s, "unavailable");
-    error(res, 503, e, rpc_code::unavailable,
-          "the store did not commit the batch within " +
-              std::to_string(options.commit_timeout.count()) + " ms; retry later");
-    return;
-  }
-  if (!wait->ok) {
-    metrics.count_items(s, items, items);
-    metrics.count_request(s, "unavailable");
-    error(res, 503, e, rpc_code::unavailable,
-          "the store could not write the batch: " + wait->error);
-    return;
-  }
-  lock.unlock();
-  metrics.count_items(s, items, 0);
-  answer_ok();
 }
 
 otlp_http_receiver::otlp_http_receiver(receiver_options options, store::writer& writer)
@@ -452,6 +322,10 @@ bool otlp_http_receiver::start(std::string& error) {
     error = std::string("cannot start the OTLP/HTTP receiver: ") + ex.what();
     return false;
   }
+}
+
+server_metrics& otlp_http_receiver::metrics() noexcept {
+  return impl_->metrics;
 }
 
 uint16_t otlp_http_receiver::port() const noexcept {

@@ -32,6 +32,8 @@
 
 namespace agtel::server {
 
+class server_metrics;
+
 struct receiver_options {
   std::string host = "127.0.0.1";
   uint16_t port = 4318;               // 0: any free port (see port())
@@ -57,6 +59,8 @@ class otlp_http_receiver {
   bool start(std::string& error);
   // The bound port (the chosen one when options.port was 0); 0 before start.
   uint16_t port() const noexcept;
+  // The counters served on /metrics; the gRPC receiver records into them too.
+  server_metrics& metrics() noexcept;
   // Stops accepting connections, lets the requests in flight finish (they wait for their
   // COMMIT, at most commit_timeout) and joins the workers.
   void stop() noexcept;

@@ -1,10 +1,11 @@
-// Peer test: the official OpenTelemetry JavaScript OTLP/HTTP exporters send to a running
+// Peer test: the official OpenTelemetry JavaScript OTLP/HTTP and OTLP/gRPC exporters send to a running
 // `agtel serve`, and the CLI reads back what they sent.
 //
 //   node serve_peer.mjs <path to the agtel binary>
 //
 // Starts `agtel serve --http 127.0.0.1:0` on a fresh store with a bearer token, then for
-// http/protobuf (exporter-*-otlp-proto) and http/json (exporter-*-otlp-http): makes a
+// http/protobuf (exporter-*-otlp-proto), http/json (exporter-*-otlp-http) and grpc
+// (exporter-*-otlp-grpc, to the gRPC port it prints, token in metadata): makes a
 // parent and a child span and three log records with the JS SDK, exports them with the
 // exporter (the export must succeed: the server answers only after COMMIT), checks that a
 // wrong token fails the export, and exports a counter and a histogram. Then SIGTERM
@@ -42,7 +43,13 @@ const exporters = {
     logs: require('@opentelemetry/exporter-logs-otlp-http').OTLPLogExporter,
     metrics: require('@opentelemetry/exporter-metrics-otlp-http').OTLPMetricExporter,
   },
+  grpc: {
+    traces: require('@opentelemetry/exporter-trace-otlp-grpc').OTLPTraceExporter,
+    logs: require('@opentelemetry/exporter-logs-otlp-grpc').OTLPLogExporter,
+    metrics: require('@opentelemetry/exporter-metrics-otlp-grpc').OTLPMetricExporter,
+  },
 };
+const { Metadata } = require('@grpc/grpc-js');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agtel-serve-peer-'));
 const db = path.join(dir, 'agtel.db');
@@ -54,21 +61,30 @@ const server = spawn(agtel, ['serve', '--http', '127.0.0.1:0', '--db', db,
                              '--auth-token-file', path.join(dir, 'token')],
                      { stdio: ['ignore', 'pipe', 'inherit'] });
 const exited = new Promise((resolve) => server.on('exit', (code, signal) => resolve({ code, signal })));
-const port = await new Promise((resolve, reject) => {
+const [port, grpcPort] = await new Promise((resolve, reject) => {
   let out = '';
   const timer = setTimeout(() => reject(new Error(`agtel serve printed no address: ${out}`)), 15000);
   server.stdout.on('data', (d) => {
     out += d;
     const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)/);
-    if (m) {
+    const g = out.match(/OTLP\/gRPC on 127\.0\.0\.1:(\d+)/);
+    if (m && g) {
       clearTimeout(timer);
-      resolve(Number(m[1]));
+      resolve([Number(m[1]), Number(g[1])]);
     }
   });
   server.on('exit', () => reject(new Error(`agtel serve exited: ${out}`)));
 });
-const url = (signal) => `http://127.0.0.1:${port}/v1/${signal}`;
-const auth = { Authorization: `Bearer ${token}` };
+// The exporter's options: the HTTP ones take a URL per signal and headers, the gRPC ones
+// the server's address and metadata.
+const options = (protocol, signal, authorization) => {
+  if (protocol !== 'grpc')
+    return { url: `http://127.0.0.1:${port}/v1/${signal}`, headers: { Authorization: authorization } };
+  const metadata = new Metadata();
+  metadata.set('authorization', authorization);
+  return { url: `http://127.0.0.1:${grpcPort}`, metadata };
+};
+const auth = `Bearer ${token}`;
 const exportWith = (exporter, items) => new Promise((resolve) => exporter.export(items, resolve));
 
 // ---- what each protocol sends -----------------------------------------------------------
@@ -104,12 +120,12 @@ try {
     const records = logExporter.getFinishedLogRecords();
 
     // A wrong token: the export fails and nothing is stored (checked by the counts below).
-    const denied = await exportWith(new make.traces({ url: url('traces'), headers: { Authorization: 'Bearer nope' } }), spans);
+    const denied = await exportWith(new make.traces(options(protocol, 'traces', 'Bearer nope')), spans);
     assert.equal(denied.code, ExportResultCode.FAILED, `${protocol}: a wrong token must fail`);
 
-    const traces = await exportWith(new make.traces({ url: url('traces'), headers: auth }), spans);
+    const traces = await exportWith(new make.traces(options(protocol, 'traces', auth)), spans);
     assert.equal(traces.code, ExportResultCode.SUCCESS, `${protocol} traces: ${traces.error}`);
-    const logs = await exportWith(new make.logs({ url: url('logs'), headers: auth }), records);
+    const logs = await exportWith(new make.logs(options(protocol, 'logs', auth)), records);
     assert.equal(logs.code, ExportResultCode.SUCCESS, `${protocol} logs: ${logs.error}`);
 
     // Metrics: a counter and a histogram, stored (checked with agtel query below).
@@ -124,7 +140,7 @@ try {
     const latency = meter.createHistogram('latency', { unit: 's' });
     for (const v of [0.1, 0.2, 4]) latency.record(v, { route: '/a' });
     const { resourceMetrics } = await reader.collect();
-    const metrics = await exportWith(new make.metrics({ url: url('metrics'), headers: auth }), resourceMetrics);
+    const metrics = await exportWith(new make.metrics(options(protocol, 'metrics', auth)), resourceMetrics);
     assert.equal(metrics.code, ExportResultCode.SUCCESS, `${protocol} metrics: ${metrics.error}`);
 
     sent[protocol] = { spans, records };
@@ -195,7 +211,7 @@ for (const [protocol, { spans, records }] of Object.entries(sent)) {
     assert.equal(g.scope.name, 'js.logger');
   }
 }
-assert.equal(spansChecked, 4);
+assert.equal(spansChecked, 6);
 
 // Metrics, per service (= protocol): the counter's last value and the histogram's count and sum.
 const range = ['--since', '7d', '--until', '2100-01-01T00:00:00Z', '--by', 'service.name'];
@@ -210,4 +226,4 @@ for (const protocol of Object.keys(sent)) {
   assert.ok(Math.abs(sums[service][0] - 4.3) < 1e-9, `${protocol}: latency sum ${sums[service]}`);
 }
 fs.rmSync(dir, { recursive: true, force: true });
-console.log('serve_peer: http/protobuf and http/json spans, log records and metrics stored and read back equal');
+console.log('serve_peer: http/protobuf, http/json and grpc spans, log records and metrics stored and read back equal');
