@@ -171,6 +171,14 @@ struct otlp_grpc_receiver::impl {
         const ingest_result r =
             ingest_export(c->s, body_encoding::protobuf, body, writer, *metrics,
                           ingest_options{options.commit_timeout, options.retry_after}, started_at);
+        if (r.outcome == ingest_outcome::throttled || r.outcome == ingest_outcome::unavailable) {
+          // Retryable: RetryInfo tells the client when (and, for RESOURCE_EXHAUSTED, that
+          // it may retry at all).
+          const grpc::StatusCode code = grpc_code_of(r.outcome);
+          return finish(c, grpc::Status(code, r.message,
+                                        status_with_retry_info(static_cast<int32_t>(code),
+                                                               r.message, options.retry_after)));
+        }
         if (r.outcome != ingest_outcome::accepted)
           return finish(c, grpc::Status(grpc_code_of(r.outcome), r.message));
         const std::string answer = export_response_body(body_encoding::protobuf, c->s, r.partial);

@@ -28,6 +28,24 @@ std::string status_body(body_encoding e, rpc_code code, std::string_view message
   return out;
 }
 
+std::string status_with_retry_info(int32_t code, std::string_view message,
+                                   std::chrono::seconds retry_delay) {
+  std::string out;
+  otlp::protobuf_writer w(out);
+  w.int_field(1, code);         // int32 code = 1
+  w.string_field(2, message);   // string message = 2
+  auto any = w.begin(3);        // repeated google.protobuf.Any details = 3
+  w.string_field(1, "type.googleapis.com/google.rpc.RetryInfo");  // string type_url = 1
+  auto info = w.begin(2);       // bytes value = 2: RetryInfo
+  auto delay = w.begin(1);      // google.protobuf.Duration retry_delay = 1
+  w.int_field(1, retry_delay.count());  // int64 seconds = 1
+  w.end(delay);
+  w.end(info);
+  w.end(any);
+  w.finish();
+  return out;
+}
+
 namespace {
 
 std::string_view rejected_field_name(otlp::signal s) {

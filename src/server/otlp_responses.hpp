@@ -4,6 +4,7 @@
 // with its JSON writer (the proto3 JSON mapping: lowerCamelCase names, int64 as a string).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,6 +31,12 @@ enum class rpc_code : int32_t {
 
 // google.rpc.Status{code, message} (no details).
 std::string status_body(body_encoding e, rpc_code code, std::string_view message);
+
+// A protobuf google.rpc.Status{code, message, details: [google.rpc.RetryInfo{retry_delay}]}:
+// what gRPC carries as a status's binary details. The OTLP/gRPC spec has clients retry
+// RESOURCE_EXHAUSTED only when the server sends RetryInfo (the load will pass).
+std::string status_with_retry_info(int32_t code, std::string_view message,
+                                   std::chrono::seconds retry_delay);
 
 // Export{Trace,Metrics,Logs}ServiceResponse. Full success (nothing rejected, no message)
 // is the empty message: zero bytes in protobuf, "{}" in JSON. Otherwise partial_success

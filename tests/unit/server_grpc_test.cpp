@@ -15,6 +15,7 @@
 #include <thread>
 #include <variant>
 
+#include "export/otlp/grpc_status.hpp"
 #include "otlp/codec.hpp"
 #include "server/otlp_grpc_receiver.hpp"
 #include "server/server_metrics.hpp"
@@ -213,6 +214,11 @@ TEST(server_grpc, a_full_write_queue_is_resource_exhausted) {
   const grpc_answer a = env.call(traces_method, body);
   EXPECT_EQ(a.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_NE(a.status.error_message().find("write queue is full"), std::string::npos);
+  // With RetryInfo: the OTLP/gRPC spec lets a client retry RESOURCE_EXHAUSTED only then
+  // (read back with the decoder agtel's own exporter uses).
+  const auto delay = exporter::otlp_detail::retry_delay_from_status_details(a.status.error_details());
+  ASSERT_TRUE(delay.has_value()) << "no RetryInfo in the status details";
+  EXPECT_EQ(*delay, std::chrono::milliseconds(1000));
 
   sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(blocker);
